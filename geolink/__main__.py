@@ -1,0 +1,3 @@
+from geolink.cli import main
+
+main()

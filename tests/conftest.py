@@ -1,0 +1,51 @@
+"""Shared fixtures: synthetic towns made once per session, and the path to ../shared/data."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from geolink.synth import make_town, write_town
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+def run_geolink(*args: str, check: bool = True, **kwargs) -> subprocess.CompletedProcess:
+    """Run the real `geolink` command line in a subprocess, as a user would."""
+    result = subprocess.run([sys.executable, "-m", "geolink", *map(str, args)],
+                            capture_output=True, text=True, **kwargs)
+    if check and result.returncode != 0:
+        raise AssertionError(f"geolink {' '.join(map(str, args))} failed:\n{result.stderr}")
+    return result
+
+
+@pytest.fixture(scope="session")
+def borough():
+    """A small synthetic borough (~800 addresses) for fast unit tests."""
+    return make_town(800, 11)
+
+
+@pytest.fixture(scope="session")
+def town():
+    """The demo-sized town (20,000 addresses, seed 7), in memory."""
+    return make_town(20_000, 7)
+
+
+@pytest.fixture(scope="session")
+def town_dir(town, tmp_path_factory) -> Path:
+    """The demo-sized town written to disk in the fixed layout."""
+    out = tmp_path_factory.mktemp("town")
+    write_town(town, out)
+    return out
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """../shared/data (real public data); tests that need it skip cleanly when absent."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip("../shared/data is not present")
+    return SHARED_DATA
