@@ -70,6 +70,39 @@ def stage_load(run: DemoRun) -> str:
     return f"gazetteer {gaz:,} rows; " + ", ".join(loaded) + " (direct identifiers not loaded)"
 
 
+def stage_match(run: DemoRun) -> str:
+    """Match every service dataset to UPRNs; outputs carry no person fields."""
+    from .gazetteer.prepare import prepare_reference
+    from .match.pipeline import OUTPUT_COLUMNS, match_table
+
+    mapping = yaml.safe_load((run.input / "services" / "mapping.yaml").read_text())
+    ref = prepare_reference(run.input / "gazetteer.csv", cache=run.out / "cache")
+    matches = run.out / "matches"
+    reviews, summary = [], []
+    try:
+        for name, spec in sorted(mapping.items()):
+            frame = pd.read_csv(run.input / "services" / spec["file"], dtype=str, keep_default_na=False)
+            frame = frame.drop(columns=list(spec.get("person_columns", {})), errors="ignore")
+            result = match_table(frame, ref, id_column=spec["id_column"], address_columns=spec["address_columns"],
+                                 postcode_column=spec.get("postcode_column"))
+            keep = [spec["id_column"], *spec["address_columns"],
+                    *([spec["postcode_column"]] if spec.get("postcode_column") else []), *OUTPUT_COLUMNS]
+            result.output[keep].to_csv(matches / f"{name}.csv", index=False)
+            reviews.append(result.review.assign(dataset=name))
+            linked = result.report["bands"]["exact"] + result.report["bands"]["high"]
+            summary.append(f"{name} {linked:,}/{len(frame):,} linked")
+            con = workspace.connect(run.workspace)
+            try:
+                workspace.replace_table(con, f"match_{name}", result.output[keep].assign(dataset=name))
+            finally:
+                con.close()
+    finally:
+        ref.close()
+    review = pd.concat(reviews, ignore_index=True)
+    review.to_csv(matches / "review.csv", index=False)
+    return "; ".join(summary) + f"; {review['record_id'].nunique():,} records to review -> {matches}"
+
+
 def _not_built(what: str) -> Callable[[DemoRun], str]:
     def stage(run: DemoRun) -> str:
         raise NotBuilt(what)
@@ -79,7 +112,7 @@ def _not_built(what: str) -> Callable[[DemoRun], str]:
 STAGES: tuple[tuple[str, Callable[[DemoRun], str]], ...] = (
     ("synth", stage_synth),
     ("load", stage_load),
-    ("match", _not_built("address matching to UPRN")),
+    ("match", stage_match),
     ("geography", _not_built("placing records in OA / LSOA / MSOA / ward")),
     ("measures", _not_built("measures per area")),
     ("release", _not_built("the disclosure-controlled release gate")),

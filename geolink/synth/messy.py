@@ -25,8 +25,12 @@ FLOOR_VARIANTS = {
     "THIRD FLOOR FLAT": ("THIRD FLOOR FLAT", "3RD FLOOR FLAT", "TOP FLOOR FLAT"),
     "GROUND FLOOR": ("GROUND FLOOR", "SHOP", "GROUND FLOOR SHOP"),
 }
-NOISE_BEFORE = ("C/O ", "(TENANT) ", "MR & MRS ")
+NOISE_BEFORE = ("(TENANT) ", "(OWNER) ", "ATTN OCCUPIER, ")
 NOISE_AFTER = (" UK", " ENGLAND", " (NR SHOPS)", " - NO ACCESS", " WESSEXSHIRE")
+# Sub-units that residents write but gazetteers do not hold, and house names they use.
+SPURIOUS_UNITS = ("ROOM 3", "THE FLAT", "REAR FLAT", "ANNEXE", "FLAT 1", "BASEMENT FLAT", "ROOM 12")
+UNRECORDED_NAMES = ("JUTLAND", "DEEPDENE", "TY GWYN", "THE BUNGALOW", "SUNNYBANK", "LYNDHURST",
+                    "HAVEN", "BRYN HAFOD", "OAKLANDS", "RIVENDELL")
 SPLITS = {"CORNMILL": "CORN MILL", "ROUNDHILL": "ROUND HILL", "ROUNDTABLE": "ROUND TABLE",
           "GREENBANK": "GREEN BANK", "WESTFIELD": "WEST FIELD", "HIGHFIELD": "HIGH FIELD",
           "SPRINGFIELD": "SPRING FIELD", "BLACKBERRY": "BLACK BERRY", "OLD MILL": "OLDMILL",
@@ -147,6 +151,11 @@ def messy_postcode(postcode: str, wrong: str, r: random.Random) -> str:
         return f"{out} {inward}"
     if roll < 0.27:
         return postcode[:-1] + r.choice("ABDEFGHJLNPQRSTUWXYZ")  # last letter wrong
+    if roll < 0.29:  # sector or district digit slipped: a postcode from elsewhere in town
+        out, inward = postcode.split(" ")
+        if r.random() < 0.5:
+            return f"{out} {(int(inward[0]) + r.choice((1, 9))) % 10}{inward[1:]}"
+        return f"{out[:-1]}{(int(out[-1]) + 1) % 10} {inward}"
     return postcode
 
 
@@ -165,14 +174,28 @@ def _title(text: str) -> str:
     return re.sub(r"[A-Za-z]+('[A-Za-z]+)?", lambda m: m.group(0).capitalize(), text.lower())
 
 
-def messy_segments(p: AddressParts, r: random.Random, wrong_locality: str) -> list[str]:
-    """The address (postcode aside) as comma segments, with the usual slips applied."""
+def messy_segments(p: AddressParts, r: random.Random, wrong_locality: str, other_street: str = "") -> list[str]:
+    """The address (postcode aside) as comma segments, with the usual slips applied.
+
+    Besides spelling and layout, records carry the errors that defeat naive matchers:
+    a neighbouring street's name, no street at all, a sub-unit or a house name the
+    gazetteer does not hold, misspelt places.
+    """
     unit, where = sub_unit(p, r)
     number = building_number(p, r)
     building = abbreviate(p.pao_text, r, 0.3) if p.pao_text else ""
     if building and number and r.random() < 0.35:
         building, number = (building, "") if r.random() < 0.5 else ("", number)
+    if not unit and r.random() < 0.02:
+        unit, where = r.choice(SPURIOUS_UNITS), "before"
+    if not building and r.random() < 0.03:
+        building = r.choice(UNRECORDED_NAMES)
     street = abbreviate(p.street, r)
+    roll = r.random()
+    if roll < 0.015 and other_street:
+        street = abbreviate(other_street, r)
+    elif roll < 0.03 and (number or building):
+        street = ""
     if r.random() < 0.08:
         street = typo(street, r)
     if r.random() < 0.3:
@@ -188,16 +211,18 @@ def messy_segments(p: AddressParts, r: random.Random, wrong_locality: str) -> li
         segments.append(unit)
     if building:
         segments.append(building)
-    segments.append(first)
+    if first:
+        segments.append(first)
     if unit and where == "after":
-        segments[-1] = f"{first} {unit}"
+        segments[-1] = f"{segments[-1]} {unit}"
     roll = r.random()
-    if p.locality and roll < 0.6:
-        segments.append(p.locality)
+    locality = typo(p.locality, r) if p.locality and r.random() < 0.03 else p.locality
+    if locality and roll < 0.6:
+        segments.append(locality)
     elif roll > 0.97 and wrong_locality:
         segments.append(wrong_locality)
     if r.random() < 0.7:
-        segments.append(p.town)
+        segments.append(typo(p.town, r) if r.random() < 0.03 else p.town)
     return segments
 
 

@@ -141,11 +141,17 @@ def _name_buildings(b: pd.DataFrame, streets: Streets, rng: np.random.Generator)
     name[btype == OTHER] = other_name
     house_class = b["house_class"].to_numpy().copy()
     house_class[btype == OTHER] = other_class
+    # A name is unique on its street, as in a real gazetteer: later repeats of a house
+    # name are dropped, and a repeated building name keeps its number to tell them apart.
+    repeated = pd.Series(name).ne("") & pd.DataFrame({"s": b["street"], "n": name}).duplicated()
+    repeated = repeated.to_numpy()
+    name[repeated & (btype == HOUSE)] = ""
+    house_named &= name != ""
     b = b.assign(name=name, house_class=house_class)
     # Half of named houses, most parks and others, and some blocks have no number.
     drop_number = (house_named & (rng.random(n) < 0.5)) | (btype == PARK) \
         | ((btype == OTHER) & (rng.random(n) < 0.7)) | (is_block & (rng.random(n) < 0.4))
-    b.loc[drop_number, "number"] = 0
+    b.loc[drop_number & ~repeated, "number"] = 0
     return b
 
 

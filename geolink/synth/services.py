@@ -92,15 +92,17 @@ class ServiceContext:
     max_number: np.ndarray    # per street, highest PAO number
     address_lists: dict[str, list]
     localities: list[str]
+    street_index: dict[int, int]
     variant_lists: dict[str, list]
 
 
-def make_services(ctx: ServiceContext, rng: np.random.Generator) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+def make_services(ctx: ServiceContext, rng: np.random.Generator,
+                  scale: float = 1.0) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     """All service datasets and the truth table (dataset, record_id, uprn, usrn)."""
     r = random.Random(int(rng.integers(0, 2**31)))
     datasets, truths = {}, []
     for spec in SPECS:
-        frame, truth = _dataset(spec, ctx, rng, r)
+        frame, truth = _dataset(spec, ctx, rng, r, scale)
         datasets[spec.name] = frame
         truths.append(truth)
     truth = pd.concat(truths, ignore_index=True)
@@ -111,9 +113,9 @@ def _households(ctx: ServiceContext) -> np.ndarray:
     return ctx.addresses["classification"].str.startswith("RD").to_numpy()
 
 
-def _dataset(spec: ServiceSpec, ctx: ServiceContext, rng, r) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _dataset(spec: ServiceSpec, ctx: ServiceContext, rng, r, scale: float) -> tuple[pd.DataFrame, pd.DataFrame]:
     home = _households(ctx)
-    n = max(20, int(round(spec.records_per_household * home.sum())))
+    n = max(20, int(round(spec.records_per_household * scale * home.sum())))
     kind = rng.choice(len(KINDS), n, p=np.array(spec.kind_shares) / sum(spec.kind_shares))
     rows = _draw_rows(spec, ctx, home, n, rng)
     variant_rows = rng.integers(0, max(1, len(ctx.variants)), n)
@@ -129,12 +131,12 @@ def _dataset(spec: ServiceSpec, ctx: ServiceContext, rng, r) -> tuple[pd.DataFra
         t, pc, u, s_usrn, x, y = "", "", None, None, np.nan, np.nan
         if k == "variant" and len(ctx.variants):
             row = int(variant_rows[i])
-            t, pc = _property_text(spec, _parts(ctx.variant_lists, row), ctx, r)
             u, s_usrn = ctx.variant_lists["uprn"][row], ctx.variant_lists["usrn"][row]
+            t, pc = _property_text(spec, _parts(ctx.variant_lists, row), s_usrn, ctx, r)
         elif k in ("property", "variant") or (k == "point_only" and spec.name != "street_reports"):
             j = int(rows[i])
             if k != "point_only":
-                t, pc = _property_text(spec, _parts(a, j), ctx, r)
+                t, pc = _property_text(spec, _parts(a, j), a["usrn"][j], ctx, r)
             u, s_usrn, x, y = a["uprn"][j], a["usrn"][j], a["x"][j], a["y"][j]
         elif k in ("street_only", "point_only"):
             s_usrn = int(ctx.streets.usrn[street_pick[i]])
@@ -198,10 +200,12 @@ def column_lists(frame: pd.DataFrame) -> dict[str, list]:
     return {c: frame[c].tolist() for c in _PART_COLUMNS}
 
 
-def _property_text(spec: ServiceSpec, p: AddressParts, ctx: ServiceContext, r) -> tuple[str | list[str], str]:
+def _property_text(spec: ServiceSpec, p: AddressParts, usrn: int, ctx: ServiceContext, r) -> tuple[str | list[str], str]:
     """Messy address text (a list of lines for line-based systems) and the keyed postcode."""
     wrong_locality = r.choice(ctx.localities) if ctx.localities else ""
-    segments = [messy.letter_case(s, r) for s in messy.messy_segments(p, r, wrong_locality)]
+    street = ctx.street_index.get(usrn)
+    other = ctx.streets.name[_neighbour_street(ctx, street, r)] if street is not None else ""
+    segments = [messy.letter_case(s, r) for s in messy.messy_segments(p, r, wrong_locality, other)]
     pc = messy.messy_postcode(p.postcode, ctx.wrong_postcode.get(p.postcode, p.postcode), r)
     pc = pc.lower() if r.random() < 0.1 else pc
     if spec.name == "council_tax_support":

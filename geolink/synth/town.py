@@ -36,8 +36,11 @@ class Town:
     truth: pd.DataFrame
 
 
-def make_town(addresses: int, seed: int) -> Town:
-    """A synthetic town with exactly `addresses` approved UPRNs (from 200 to 2,000,000)."""
+def make_town(addresses: int, seed: int, service_scale: float = 1.0) -> Town:
+    """A synthetic town with exactly `addresses` approved UPRNs (from 200 to 2,000,000).
+
+    `service_scale` multiplies the number of service records (benchmarks use it to get
+    as many messy records as addresses)."""
     if not MIN_ADDRESSES <= addresses <= MAX_ADDRESSES:
         raise ValueError(f"addresses must be between {MIN_ADDRESSES:,} and {MAX_ADDRESSES:,}")
     rng = np.random.default_rng(seed)
@@ -70,8 +73,9 @@ def make_town(addresses: int, seed: int) -> Town:
         address_lists=column_lists(approved),
         variant_lists=column_lists(variants),
         localities=sorted({x for x in streets.locality.tolist() if x}),
+        street_index={int(u): i for i, u in enumerate(streets.usrn[used])},
     )
-    services, truth = make_services(ctx, rng)
+    services, truth = make_services(ctx, rng, service_scale)
     return Town(
         name=town_name, seed=seed, gazetteer=gazetteer, streets=_street_frame(ctx.streets),
         postcodes=postcodes, areas=areas, services=services, truth=truth,

@@ -1,0 +1,127 @@
+"""Prepare a reference once into a DuckDB file: elements, blocking keys, word frequencies.
+
+Matching many datasets against one gazetteer reuses the prepared file; it is keyed by
+a hash of the reference file's bytes, so a changed gazetteer is prepared again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from geolink.match import keys
+from .reference import Reference, read_reference
+
+FORMAT_VERSION = "3"
+
+
+@dataclass(frozen=True)
+class PreparedReference:
+    """An open prepared reference: the connection and the key vocabularies."""
+
+    path: Path
+    con: duckdb.DuckDBPyConnection
+    usable_tokens: frozenset[str]
+    rare_tokens: frozenset[str]
+    vocabulary: frozenset[str]
+    places: frozenset[str]
+    rows: int
+    rejected: pd.DataFrame
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def default_cache() -> Path:
+    return Path(os.environ.get("GEOLINK_CACHE", Path.home() / ".cache" / "geolink")) / "references"
+
+
+def file_digest(path: Path) -> str:
+    h = hashlib.sha256(FORMAT_VERSION.encode())
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 22), b""):
+            h.update(block)
+    return h.hexdigest()[:24]
+
+
+def prepare_reference(source: Path | str, cache: Path | None = None) -> PreparedReference:
+    """Open the prepared form of `source`, preparing it first if needed.
+
+    `source` may be a reference table (CSV / XLSX / Parquet) or a prepared `.duckdb` file.
+    """
+    source = Path(source)
+    if source.suffix == ".duckdb":
+        return _open(source, pd.DataFrame(columns=["row", "reason"]))
+    target = (cache or default_cache()) / f"{file_digest(source)}.duckdb"
+    if target.exists():
+        return _open(target, pd.DataFrame(columns=["row", "reason"]))
+    reference = read_reference(source)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".partial")
+    partial.unlink(missing_ok=True)
+    write_prepared(reference, partial)
+    partial.rename(target)  # atomic: a killed run never leaves a half-prepared file in place
+    return _open(target, reference.rejected)
+
+
+def write_prepared(reference: Reference, path: Path) -> None:
+    """Write the prepared tables of `reference` into a new DuckDB file at `path`."""
+    el = reference.elements.reset_index(drop=True)
+    usable, rare, frequency = keys.token_vocabulary(el)
+    address = pd.concat([reference.rows.reset_index(drop=True), el], axis=1)
+    address.insert(0, "row_id", range(len(address)))
+    if (address["parent_uprn"] == 0).all():
+        address["parent_uprn"] = inferred_parents(address)
+    parents = set(address["parent_uprn"][address["parent_uprn"] > 0])
+    address["is_parent"] = address["uprn"].isin(parents)
+    key_frame = keys.blocking_keys(el, usable, rare).rename(columns={"pos": "row_id"})
+    places = pd.concat([el["locality"], el["town"]]).drop_duplicates()
+    place_frame = pd.DataFrame({"place": places[places != ""].to_numpy()})
+    token_frame = pd.DataFrame({"token": frequency.index, "rows": frequency.to_numpy(),
+                                "usable": frequency.index.isin(usable),
+                                "rare": frequency.index.isin(rare)})
+    con = duckdb.connect(str(path))
+    try:
+        for name, frame in (("ref_address", address), ("ref_key", key_frame), ("ref_token", token_frame),
+                            ("ref_place", place_frame)):
+            con.register("_frame", frame)
+            con.execute(f"CREATE TABLE {name} AS SELECT * FROM _frame")
+            con.unregister("_frame")
+        con.execute("CREATE TABLE ref_meta AS SELECT ? AS format_version, ? AS rows", [FORMAT_VERSION, len(address)])
+    finally:
+        con.close()
+
+
+BUILDING = ("pao_number", "pao_suffix", "pao_end", "pao_text", "street", "locality", "town", "postcode")
+
+
+def inferred_parents(address: pd.DataFrame) -> pd.Series:
+    """Parent UPRNs for a reference that gives none: in each building (same number, name,
+    street, place and postcode), the one address without a flat is the parent of those with
+    one, as '14 MILL LANE' is of 'FLAT 2, 14 MILL LANE'."""
+    has_unit = (address["sao_text"] != "") | (address["sao_number"] >= 0) | (address["sao_suffix"] != "")
+    building = address.groupby(list(BUILDING), sort=False, dropna=False).ngroup()
+    shells = address.loc[~has_unit].assign(building=building[~has_unit])
+    single = shells.groupby("building")["uprn"].nunique() == 1
+    shell_uprn = shells.drop_duplicates("building").set_index("building")["uprn"][single]
+    parent = building.map(shell_uprn).where(has_unit)
+    return parent.fillna(0).astype("int64")
+
+
+def _open(path: Path, rejected: pd.DataFrame) -> PreparedReference:
+    con = duckdb.connect(str(path), read_only=True)
+    tokens = con.execute("SELECT token, usable, rare FROM ref_token").fetch_df()
+    rows = con.execute("SELECT rows FROM ref_meta").fetchone()[0]
+    return PreparedReference(
+        path=path, con=con,
+        usable_tokens=frozenset(tokens.loc[tokens["usable"], "token"]),
+        rare_tokens=frozenset(tokens.loc[tokens["rare"], "token"]),
+        vocabulary=frozenset(tokens["token"]),
+        places=frozenset(p for (p,) in con.execute("SELECT place FROM ref_place").fetchall()),
+        rows=rows, rejected=rejected,
+    )

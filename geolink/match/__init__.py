@@ -1,0 +1,1 @@
+"""Address matching to UPRN: parse, candidates, score, decide."""

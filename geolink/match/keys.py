@@ -1,0 +1,89 @@
+"""Blocking keys: which reference rows are worth comparing with a record.
+
+One pure function makes the keys of both sides, so a record and its true address meet
+whenever they share a postcode, a postcode and a number, or a distinctive word and a
+number. A wrong or missing postcode therefore loses nothing as long as the street is
+recognisable, and no record needs a postcode at all.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+RARE_TOKEN_ROWS = 20      # a word on at most this many reference rows is a key on its own
+COMMON_TOKEN_SHARE = 0.01  # words on more than this share of rows never make a key
+
+
+def numbers_long(el: pd.DataFrame) -> pd.DataFrame:
+    """(pos, number) for every building or flat number a row carries, ranges at both ends."""
+    pos = np.arange(len(el))
+    parts = []
+    for column in ("pao_number", "pao_end", "sao_number"):
+        values = el[column].to_numpy()
+        keep = values >= 0
+        parts.append(pd.DataFrame({"pos": pos[keep], "number": values[keep]}))
+    return pd.concat(parts, ignore_index=True).drop_duplicates()
+
+
+def key_tokens(el: pd.DataFrame, usable: frozenset[str]) -> pd.DataFrame:
+    """(pos, token) for the words of a row that can serve as keys (alphabetic, not common)."""
+    tokens = el["text"].str.split().explode()
+    tokens = tokens[tokens.notna()]
+    frame = pd.DataFrame({"pos": tokens.index.to_numpy(), "token": tokens.to_numpy()})
+    frame = frame[frame["token"].isin(usable)]
+    return frame.drop_duplicates()
+
+
+def blocking_keys(el: pd.DataFrame, usable: frozenset[str], rare: frozenset[str]) -> pd.DataFrame:
+    """All keys of every row as (pos, key); `el` must have a 0..n-1 index."""
+    el = el.reset_index(drop=True)
+    pos = np.arange(len(el))
+    postcode = el["postcode"].to_numpy()
+    has_pc = postcode != ""
+    numbers = numbers_long(el)
+    tokens = key_tokens(el, usable)
+    parts = [pd.DataFrame({"pos": pos[has_pc], "key": "PC|" + pd.Series(postcode[has_pc], dtype=object)})]
+    pn = numbers[has_pc[numbers["pos"].to_numpy()]]
+    parts.append(pd.DataFrame({
+        "pos": pn["pos"].to_numpy(),
+        "key": "PN|" + pd.Series(postcode[pn["pos"].to_numpy()], dtype=object) + "|" + pn["number"].astype(str).to_numpy(),
+    }))
+    tn = tokens.merge(numbers, on="pos")
+    parts.append(pd.DataFrame({"pos": tn["pos"].to_numpy(),
+                               "key": ("TN|" + tn["token"] + "|" + tn["number"].astype(str)).to_numpy()}))
+    parts += _element_keys(el, numbers)
+    rare_tokens = tokens[tokens["token"].isin(rare)]
+    parts.append(pd.DataFrame({"pos": rare_tokens["pos"].to_numpy(),
+                               "key": ("T|" + rare_tokens["token"]).to_numpy()}))
+    keys = pd.concat(parts, ignore_index=True)
+    return keys.drop_duplicates(ignore_index=True)
+
+
+def _element_keys(el: pd.DataFrame, numbers: pd.DataFrame) -> list[pd.DataFrame]:
+    """Keys on whole elements: street + number, building name + number, building name + street."""
+    # Spaces removed, so that CORN MILL AVENUE and CORNMILL AVENUE share their keys.
+    street = el["street"].str.replace(" ", "", regex=False).to_numpy()
+    name = el["pao_text"].str.replace(" ", "", regex=False).to_numpy()
+    pos, number = numbers["pos"].to_numpy(), numbers["number"].astype(str).to_numpy()
+    out = []
+    for tag, values in (("SN", street), ("BN", name)):
+        keep = values[pos] != ""
+        out.append(pd.DataFrame({"pos": pos[keep],
+                                 "key": tag + "|" + pd.Series(values[pos[keep]], dtype=object) + "|" + number[keep]}))
+    both = (name != "") & (street != "")
+    out.append(pd.DataFrame({"pos": np.flatnonzero(both),
+                             "key": "BS|" + pd.Series(name[both], dtype=object) + "|" + street[both]}))
+    return out
+
+
+def token_vocabulary(el: pd.DataFrame) -> tuple[frozenset[str], frozenset[str], pd.Series]:
+    """Usable and rare key words of a reference, and the row frequency of every word."""
+    tokens = el["text"].reset_index(drop=True).str.split().explode().dropna()
+    pairs = pd.DataFrame({"pos": tokens.index, "token": tokens.to_numpy()}).drop_duplicates()
+    frequency = pairs["token"].value_counts()
+    alphabetic = frequency.index.str.fullmatch(r"[A-Z]{2,}")
+    limit = max(200, COMMON_TOKEN_SHARE * len(el))
+    usable = frozenset(frequency.index[alphabetic & (frequency.to_numpy() <= limit)])
+    rare = frozenset(frequency.index[alphabetic & (frequency.to_numpy() <= RARE_TOKEN_ROWS)])
+    return usable, rare, frequency

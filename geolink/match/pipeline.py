@@ -1,0 +1,176 @@
+"""Match a table of messy records to a prepared reference: parse, candidates, score, decide.
+
+Work runs in batches of records (a partition), so memory stays bounded and the same
+batch function can run inside a distributed engine. Every input row comes out exactly
+once: matched, in review, unmatched, or rejected with its reason.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from geolink.address import normalise_postcode, parse_addresses
+from geolink.gazetteer.prepare import PreparedReference
+from . import elements
+from .candidates import candidate_pairs
+from .compare import LEVELS, compare
+from .decide import decide
+from .model import Model, load_model
+
+MAX_ADDRESS_LENGTH = 1_000
+BATCH_SIZE = 50_000
+REVIEW_CANDIDATES = 3
+OUTPUT_COLUMNS = ("uprn", "usrn", "score", "band", "runner_up_uprn", "margin", "method", "explanation")
+
+
+@dataclass
+class MatchResult:
+    """Output rows (input columns + match columns), the review queue and the run report."""
+
+    output: pd.DataFrame
+    review: pd.DataFrame
+    report: dict = field(default_factory=dict)
+
+
+def record_text(frame: pd.DataFrame, address_columns: Sequence[str]) -> pd.Series:
+    """Several address columns joined into one line, blanks skipped."""
+    parts = frame[list(address_columns)].astype(str).apply(lambda s: s.str.strip())
+    joined = parts.iloc[:, 0]
+    for column in parts.columns[1:]:
+        joined = joined.str.cat(parts[column], sep=", ")
+    return joined.str.replace(r"(,\s*)+", ", ", regex=True).str.strip(", ")
+
+
+def rejection_reasons(ids: pd.Series, text: pd.Series, postcode: pd.Series) -> pd.Series:
+    """Why each row cannot be matched ('' when it can): blank, too long, missing or repeated id."""
+    reason = pd.Series("", index=ids.index, dtype=object)
+    first_row = pd.Series(np.arange(len(ids)) + 2, index=ids.index).groupby(ids).transform("min")
+    duplicate = ids.duplicated(keep="first")
+    reason[duplicate] = "duplicate id (first seen on row " + first_row[duplicate].astype(str) + ")"
+    reason[(text.str.len() > MAX_ADDRESS_LENGTH)] = f"address longer than {MAX_ADDRESS_LENGTH:,} characters"
+    reason[(text == "") & (postcode == "")] = "blank address"
+    reason[ids.str.strip() == ""] = "missing id"
+    return reason
+
+
+def match_table(
+    frame: pd.DataFrame,
+    ref: PreparedReference,
+    *,
+    id_column: str,
+    address_columns: Sequence[str],
+    postcode_column: str | None = None,
+    model: Model | None = None,
+    batch_size: int = BATCH_SIZE,
+    progress: Callable[[int], None] | None = None,
+) -> MatchResult:
+    """Match every row of `frame` (all strings); columns must have been checked by the caller."""
+    started = time.perf_counter()
+    model = model or load_model()
+    frame = frame.reset_index(drop=True)
+    text = record_text(frame, address_columns)
+    postcode = frame[postcode_column].astype(str).str.strip() if postcode_column else pd.Series("", index=frame.index)
+    reasons = rejection_reasons(frame[id_column].astype(str), text, postcode)
+    accepted = np.flatnonzero(reasons.to_numpy() == "")
+
+    decisions, reviews = [], []
+    for start in range(0, len(accepted), batch_size):
+        rows = accepted[start:start + batch_size]
+        d, r = match_batch(text.iloc[rows].tolist(), postcode.iloc[rows].tolist(), ref, model)
+        d.index = rows[d.index.to_numpy()] if len(d) else d.index
+        r["row"] = rows[r["pos"].to_numpy()] if len(r) else []
+        decisions.append(d)
+        reviews.append(r)
+        if progress:
+            progress(len(rows))
+
+    output = _assemble(frame, reasons, decisions)
+    review = _review_table(text, id_column, output, reviews)
+    report = _report(output, reasons, ref, time.perf_counter() - started)
+    return MatchResult(output=output, review=review, report=report)
+
+
+def match_batch(texts: list[str], postcodes: list[str], ref: PreparedReference,
+                model: Model) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Decisions for one batch (index = position in the batch) and its top candidates."""
+    parsed = parse_addresses(texts, [normalise_postcode(p) for p in postcodes], known_places=ref.places)
+    rec = elements.from_parsed(parsed)
+    pairs = candidate_pairs(rec, ref)
+    if pairs.empty:
+        return _empty_decisions(), pd.DataFrame(columns=["pos", "uprn", "full_address", "score", "explanation"])
+    rec_side = rec.iloc[pairs["pos"].to_numpy()]
+    levels = compare(rec_side, pairs[list(elements.ELEMENT_COLUMNS)])
+    scored = pd.concat([pairs.reset_index(drop=True), levels.add_prefix("")], axis=1)
+    scored = scored.loc[:, ~scored.columns.duplicated(keep="last")]
+    scored["evidence"] = model.evidence(levels)
+    scored["score"] = model.pair_probability(scored["evidence"])
+    top = (scored.sort_values(["pos", "evidence", "row_id"], ascending=[True, False, True])
+           .drop_duplicates(["pos", "uprn"]).groupby("pos").head(REVIEW_CANDIDATES))
+    # Explanations are written for the candidates a person may read, not for every pair.
+    top = top.assign(explanation=model.explain(top[list(LEVELS)]))
+    decided = decide(top, model)
+    return decided, top[["pos", "uprn", "full_address", "score", "explanation"]]
+
+
+def _empty_decisions() -> pd.DataFrame:
+    return pd.DataFrame(columns=["uprn", "usrn", "score", "band", "runner_up_uprn", "margin",
+                                 "best_row", "explanation"])
+
+
+def _assemble(frame: pd.DataFrame, reasons: pd.Series, decisions: list[pd.DataFrame]) -> pd.DataFrame:
+    decided = pd.concat(decisions) if decisions else _empty_decisions()
+    out = frame.copy()
+    for column in ("uprn", "usrn", "runner_up_uprn"):
+        out[column] = pd.array(decided[column].reindex(out.index), dtype="Int64") if len(decided) else pd.NA
+    out["score"] = decided["score"].reindex(out.index).astype(float) if len(decided) else np.nan
+    out["band"] = decided["band"].reindex(out.index).fillna("unmatched") if len(decided) else "unmatched"
+    out["margin"] = decided["margin"].reindex(out.index).astype(float) if len(decided) else np.nan
+    explanation = decided["explanation"].reindex(out.index) if len(decided) else pd.Series(np.nan, index=out.index)
+    out["explanation"] = explanation.fillna("no candidate shares a postcode, a number and street word, or a rare word")
+    out["method"] = "address"
+    rejected = reasons != ""
+    out.loc[rejected, "band"] = "rejected"
+    out.loc[rejected, "method"] = "rejected"
+    out.loc[rejected, "explanation"] = reasons[rejected]
+    return out[[c for c in frame.columns if c not in OUTPUT_COLUMNS] + list(OUTPUT_COLUMNS)]
+
+
+def _review_table(text: pd.Series, id_column: str, output: pd.DataFrame, reviews) -> pd.DataFrame:
+    """Records in review or parent bands with their top candidates, for a person to decide.
+
+    Only the id and the address travel to the review file, never the other fields."""
+    candidates = pd.concat(reviews) if reviews else pd.DataFrame(columns=["row", "uprn", "full_address", "score", "explanation"])
+    in_review = output.index[output["band"].isin(["review", "parent"])]
+    candidates = candidates[candidates["row"].isin(in_review)]
+    candidates = candidates.assign(rank=candidates.groupby("row").cumcount() + 1)
+    records = output.loc[in_review, [id_column, "band", "score", "margin"]]
+    records = records.rename(columns={"score": "record_score"})
+    table = records.join(candidates.set_index("row")[["rank", "uprn", "full_address", "score", "explanation"]]
+                         .rename(columns={"uprn": "candidate_uprn", "full_address": "candidate_address",
+                                          "score": "candidate_score"}))
+    table.insert(1, "address", text.loc[table.index])
+    table["candidate_score"] = table["candidate_score"].round(4)
+    return table.reset_index(drop=True)
+
+
+def _report(output: pd.DataFrame, reasons: pd.Series, ref: PreparedReference, seconds: float) -> dict:
+    bands = output["band"].value_counts()
+    rejected = reasons[reasons != ""].str.replace(r" \(first seen on row \d+\)", "", regex=True).value_counts()
+    rows = len(output)
+    return {
+        "rows_in": rows,
+        "bands": {b: int(bands.get(b, 0)) for b in ("exact", "high", "review", "parent", "unmatched", "rejected")},
+        "rejected_reasons": {k: int(v) for k, v in rejected.items()},
+        "rows_out": int(bands.sum()),
+        "reconciled": int(bands.sum()) == rows,
+        "reference_rows": int(ref.rows),
+        "reference_rejected": int(len(ref.rejected)),
+        "seconds": round(seconds, 2),
+        "records_per_second": round(rows / seconds, 1) if seconds else None,
+        "comparisons": list(LEVELS),
+    }

@@ -1,0 +1,44 @@
+"""Correct misspelt words against the reference vocabulary, for blocking only.
+
+'PLPLAR CLOSE' finds POPLAR CLOSE's rows although no key of the record is spelt right.
+Scores come from rapidfuzz's vectorised `cdist`, in chunks to bound memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+MIN_LENGTH = 4
+MIN_SCORE = 80
+
+
+def corrections(words: Iterable[str], vocabulary: Iterable[str], chunk: int = 2_000) -> dict[str, str]:
+    """Map each unknown alphabetic word to its single best reference word (ratio >= 80)."""
+    vocab = sorted(v for v in vocabulary if v.isalpha() and len(v) >= MIN_LENGTH - 1)
+    known = set(vocabulary)
+    unknown = sorted({w for w in words if w.isalpha() and len(w) >= MIN_LENGTH and w not in known})
+    if not unknown or not vocab:
+        return {}
+    out: dict[str, str] = {}
+    for start in range(0, len(unknown), chunk):
+        batch = unknown[start:start + chunk]
+        scores = process.cdist(batch, vocab, scorer=fuzz.ratio, score_cutoff=MIN_SCORE,
+                               dtype=np.uint8, workers=-1)
+        best = scores.argmax(axis=1)
+        top = scores[np.arange(len(batch)), best]
+        # A tie between two different words is no correction at all.
+        ties = (scores == top[:, None]).sum(axis=1) > 1
+        for word, j, score, tie in zip(batch, best, top, ties):
+            if score and not tie:
+                out[word] = vocab[j]
+    return out
+
+
+def apply(texts: Iterable[str], fixes: dict[str, str]) -> list[str]:
+    """Texts with misspelt words replaced."""
+    if not fixes:
+        return list(texts)
+    return [" ".join(fixes.get(w, w) for w in t.split()) for t in texts]
