@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -65,6 +66,7 @@ def match(
     address_column: list[str] = typer.Option(None, "--address-column", help="Address column; repeat for several (joined in order). Default: columns named like address*."),
     postcode_column: str = typer.Option(None, "--postcode-column", help="Postcode column (default: a column named postcode, if any)."),
     cache: Path = typer.Option(None, "--cache", help="Where prepared references are kept (default ~/.cache/geolink)."),
+    workers: int = typer.Option(os.cpu_count() or 1, "--workers", help="Processes for large inputs (batches of 25,000 records run in parallel)."),
 ) -> None:
     """Match messy addresses to UPRNs: one output row per input row, a review file and a JSON run report."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -76,7 +78,7 @@ def match(
         task = bar.add_task("matching", total=None)
         result, files = run_match(
             messy, reference, out, id_column=id_column, address_columns=address_column or (),
-            postcode_column=postcode_column, cache=cache,
+            postcode_column=postcode_column, cache=cache, workers=workers,
             progress=lambda n: bar.advance(task, n),
             on_total=lambda n: bar.update(task, total=n),
         )

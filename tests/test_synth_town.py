@@ -109,9 +109,14 @@ def test_addresses_lie_along_their_street(town):
 
 
 def test_street_names_repeat_across_localities_but_not_within_one(town):
-    s = town.streets
-    assert not s.duplicated(["name", "locality"]).any()
-    assert (s.groupby("name")["locality"].nunique() > 1).any()
+    s = town.streets.assign(place=town.streets["locality"] + "|" + town.streets["town"])
+    assert not s.duplicated(["name", "place"]).any()
+    assert (s.groupby("name")["place"].nunique() > 1).any()
+
+
+def test_some_places_are_post_towns_of_their_own(town):
+    towns = set(town.gazetteer["town"])
+    assert len(towns) > 1 and town.name in towns
 
 
 def test_postcode_units_hold_about_fifteen_addresses(town):

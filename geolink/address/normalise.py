@@ -48,6 +48,7 @@ _TOKEN = re.compile(
 )
 _NUMBER_ID = re.compile(r"[0-9]+[A-Z]?", re.ASCII)
 _SLASHED = re.compile(r"[0-9]+[A-Z]?/[0-9]+[A-Z]?", re.ASCII)
+_NUMBER_SLASH_LETTER = re.compile(r"[0-9]+/[A-Z]", re.ASCII)
 _FIRST_WORD = re.compile(r"[A-Z0-9/]+", re.ASCII)
 
 #: Bracketed text is a comment unless it starts with one of these ("(FLAT 2)", "(GFF)").
@@ -115,6 +116,8 @@ def _tokenise(text: str) -> tuple[list[str], list[int]]:
             continue
         if " " in token:
             token = token.replace(" ", "")
+        if _NUMBER_SLASH_LETTER.fullmatch(token):  # 'FLAT 3/D' is flat 3D
+            token = token.replace("/", "")
         if "/" in token and len(token) > 1 and token not in vocab.SLASH_WORDS and not _SLASHED.fullmatch(token):
             parts = token.split("/")
             tokens.append(parts[0])

@@ -17,7 +17,7 @@ import pandas as pd
 from geolink.match import keys
 from .reference import Reference, read_reference
 
-FORMAT_VERSION = "3"
+FORMAT_VERSION = "4"
 
 
 @dataclass(frozen=True)
@@ -80,8 +80,7 @@ def write_prepared(reference: Reference, path: Path) -> None:
     parents = set(address["parent_uprn"][address["parent_uprn"] > 0])
     address["is_parent"] = address["uprn"].isin(parents)
     key_frame = keys.blocking_keys(el, usable, rare).rename(columns={"pos": "row_id"})
-    places = pd.concat([el["locality"], el["town"]]).drop_duplicates()
-    place_frame = pd.DataFrame({"place": places[places != ""].to_numpy()})
+    place_frame = pd.DataFrame({"place": known_places(el)})
     token_frame = pd.DataFrame({"token": frequency.index, "rows": frequency.to_numpy(),
                                 "usable": frequency.index.isin(usable),
                                 "rare": frequency.index.isin(rare)})
@@ -95,6 +94,17 @@ def write_prepared(reference: Reference, path: Path) -> None:
         con.execute("CREATE TABLE ref_meta AS SELECT ? AS format_version, ? AS rows", [FORMAT_VERSION, len(address)])
     finally:
         con.close()
+
+
+MIN_PLACE_ROWS = 5
+
+
+def known_places(el: pd.DataFrame) -> list[str]:
+    """Localities and towns named on at least MIN_PLACE_ROWS rows: enough to trust that a
+    free-text parse found a place, not a building name left where a locality goes."""
+    places = pd.concat([el["locality"], el["town"]])
+    counts = places[places != ""].value_counts()
+    return sorted(counts.index[counts >= MIN_PLACE_ROWS])
 
 
 BUILDING = ("pao_number", "pao_suffix", "pao_end", "pao_text", "street", "locality", "town", "postcode")

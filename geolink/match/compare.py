@@ -28,6 +28,19 @@ LEVELS: dict[str, tuple[str, ...]] = {
 }
 
 
+LEVEL_PREFIX = "level_"
+
+
+def level_columns() -> list[str]:
+    """Names of the level columns when levels sit beside the pair's own columns."""
+    return [LEVEL_PREFIX + c for c in LEVELS]
+
+
+def levels_of(frame: pd.DataFrame) -> pd.DataFrame:
+    """The comparison levels held in `frame`'s level_* columns, under their own names."""
+    return frame[level_columns()].rename(columns=lambda c: c[len(LEVEL_PREFIX):])
+
+
 def _code(comparison: str, level: str) -> int:
     return LEVELS[comparison].index(level)
 
@@ -139,8 +152,10 @@ def _flat(rec, ref, ru, fu, letter_as_suffix) -> np.ndarray:
     code[r_has & ~f_has] = _code("flat", "reference_missing")
     same = r_has & f_has & (((ru != "") & (ru == fu)) | ((ru == "") & (fu == "") & (rw == fw)))
     swapped = _swapped(rec, ref)
-    code[same | letter_as_suffix | (swapped & r_has & f_has)] = _code("flat", "same")
+    code[same | (swapped & r_has & f_has)] = _code("flat", "same")
     code[swapped & ~(r_has & f_has)] = _code("flat", "same")
+    # '14A' read as 'FLAT A, 14' is plausible but weaker than a literal 14A.
+    code[letter_as_suffix] = _code("flat", "record_missing")
     return code
 
 

@@ -30,6 +30,22 @@ _EXACT_LEVELS = {
 }
 
 
+_STREET_CONFLICT = {LEVELS["street"].index("weak"), LEVELS["street"].index("differs")}
+_NUMBER_RANGE = LEVELS["number"].index("range")
+_POSTCODE_EXACT = LEVELS["postcode"].index("exact")
+_NAME_DIFFERS = LEVELS["name"].index("differs")
+
+
+def conflicting(best: pd.DataFrame) -> np.ndarray:
+    """Plausible, never certain, so never above review: the record names another street
+    with no postcode to vouch for the candidate, another building, or a range of numbers
+    that only overlaps the candidate's ('1 & 2 CLARKS COTTAGES' is two properties)."""
+    street = best["level_street"].isin(_STREET_CONFLICT).to_numpy() & \
+        (best["level_postcode"].to_numpy() != _POSTCODE_EXACT)
+    return street | (best["level_name"].to_numpy() == _NAME_DIFFERS) | \
+        (best["level_number"].to_numpy() == _NUMBER_RANGE)
+
+
 def best_and_runner_up(pairs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Each record's best pair and its best pair with another UPRN (NaN rows when none)."""
     ranked = (pairs.sort_values(["pos", "evidence", "row_id"], ascending=[True, False, True])
@@ -44,8 +60,9 @@ def lead_bits(best: pd.DataFrame, second: pd.DataFrame) -> np.ndarray:
     return (best["evidence"] - second["evidence"]).fillna(MAX_LEAD_BITS).clip(upper=MAX_LEAD_BITS).to_numpy()
 
 
-def decide(pairs: pd.DataFrame, model: Model) -> pd.DataFrame:
-    """One row per record (`pos`) from scored pairs.
+def decide(pairs: pd.DataFrame, model: Model, capped: np.ndarray | None = None) -> pd.DataFrame:
+    """One row per record (`pos`) from scored pairs; records whose `capped[pos]` is true
+    (a descriptor such as OUTSIDE or LAND AT: not the property itself) stay in review.
 
     `pairs` needs pos, row_id, uprn, parent_uprn, usrn, is_parent, evidence, explanation,
     the comparison level columns and the building columns (sao_text, sao_number,
@@ -57,18 +74,21 @@ def decide(pairs: pd.DataFrame, model: Model) -> pd.DataFrame:
               - model.pair_probability(second["evidence"].fillna(-np.inf).to_numpy()))
     exact = np.ones(len(best), dtype=bool)
     for c, ok in _EXACT_LEVELS.items():
-        exact &= best[c].isin(ok).to_numpy()
+        exact &= best[f"level_{c}"].isin(ok).to_numpy()
 
-    flat_uncertain = best["flat"].to_numpy() != _FLAT_SAME
+    flat_uncertain = best["level_flat"].to_numpy() != _FLAT_SAME
     siblings = ((best["parent_uprn"] > 0) & (best["parent_uprn"] == second["parent_uprn"])).to_numpy()
     close = margin < 0.5
-    is_shell = best["is_parent"].to_numpy().astype(bool) & (best["flat"].to_numpy() == _FLAT_NONE)
-    building_certain = model.pair_probability(best["evidence"].to_numpy()) >= REVIEW
+    is_shell = best["is_parent"].to_numpy().astype(bool) & (best["level_flat"].to_numpy() != _FLAT_SAME)
+    building_certain = model.pair_probability(_building_evidence(best, model)) >= REVIEW
     parent = building_certain & (is_shell | ((siblings | _one_building(best, second)) & flat_uncertain & close))
 
     band = np.where(score >= REVIEW, "review", "unmatched").astype(object)
-    band[score >= HIGH] = "high"
-    band[(score >= HIGH) & exact] = "exact"
+    confident = (score >= HIGH) & ~conflicting(best)
+    if capped is not None:
+        confident &= ~capped[best.index.to_numpy()]
+    band[confident] = "high"
+    band[confident & exact] = "exact"
     band[parent] = "parent"
 
     uprn = best["uprn"].to_numpy().astype(np.int64)
@@ -91,6 +111,12 @@ def _blank_zero_uprns(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
     frame.loc[~keep, "uprn"] = pd.NA
     frame.loc[frame["band"] == "unmatched", "usrn"] = pd.NA
     return frame
+
+
+def _building_evidence(best: pd.DataFrame, model: Model) -> np.ndarray:
+    """Evidence with the flat left out: how sure the building is, whatever the flat."""
+    flat = model.weight_table("flat")
+    return best["evidence"].to_numpy() - flat[best["level_flat"].to_numpy()] + flat[_FLAT_NONE]
 
 
 def _one_building(best: pd.DataFrame, second: pd.DataFrame) -> np.ndarray:

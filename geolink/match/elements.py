@@ -6,6 +6,7 @@ text as normalised strings with '' for "none"), so one comparison function serve
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -44,9 +45,8 @@ def from_parsed(parsed: Sequence[ParsedAddress]) -> pd.DataFrame:
 def from_canonical(g: pd.DataFrame) -> pd.DataFrame:
     """Elements of canonical gazetteer rows (AddressBase / LLPG style columns)."""
     norm = {c: _normalise_column(g[c]) for c in ("sao_text", "pao_text", "street", "locality", "town")}
-    sao_words = norm["sao_text"]
     frame = pd.DataFrame({
-        "sao_text": sao_words,
+        "sao_text": norm["sao_text"],
         "sao_suffix": _text_column(g.get("sao_start_suffix")),
         "pao_text": norm["pao_text"],
         "pao_suffix": _text_column(g.get("pao_start_suffix")),
@@ -56,6 +56,7 @@ def from_canonical(g: pd.DataFrame) -> pd.DataFrame:
         "pao_number": _number_column(g.get("pao_start_number")),
         "pao_end": _number_column(g.get("pao_end_number")),
     })
+    frame = _split_unit_text(frame)
     sao_id = _id_label(frame["sao_number"], frame["sao_suffix"])
     pao_id = _id_label(frame["pao_number"], frame["pao_suffix"])
     pao_id = pao_id.where(frame["pao_end"] < 0, pao_id + "-" + frame["pao_end"].astype(str))
@@ -66,6 +67,24 @@ def from_canonical(g: pd.DataFrame) -> pd.DataFrame:
         text = text + " " + part
     frame["text"] = text.str.split().str.join(" ")
     return _with_postcode_parts(frame)
+
+
+_UNIT_TEXT = re.compile(r"^(?:(?P<word>.*?)\s+)?(?:(?P<num>\d+)(?P<suf>[A-Z]?)|(?P<letter>[A-Z]))$")
+
+
+def _split_unit_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Many LLPGs hold 'FLAT 2' or 'FLAT A' whole in SAO_TEXT: split off the number or letter
+    when the number columns are empty, so that both ways of recording a flat compare alike."""
+    empty = (frame["sao_number"] < 0) & (frame["sao_suffix"] == "") & (frame["sao_text"] != "")
+    if not empty.any():
+        return frame
+    parts = frame.loc[empty, "sao_text"].str.extract(_UNIT_TEXT)
+    found = parts["num"].notna() | parts["letter"].notna()
+    rows = parts.index[found]
+    frame.loc[rows, "sao_text"] = parts.loc[rows, "word"].fillna("")
+    frame.loc[rows, "sao_number"] = pd.to_numeric(parts.loc[rows, "num"]).fillna(NONE).astype(np.int64)
+    frame.loc[rows, "sao_suffix"] = parts.loc[rows, "suf"].fillna("") + parts.loc[rows, "letter"].fillna("")
+    return frame
 
 
 def _id_label(number: pd.Series, suffix: pd.Series) -> pd.Series:
@@ -96,7 +115,8 @@ def _text_column(values) -> pd.Series:
 def _number_column(values) -> np.ndarray:
     if values is None:
         return np.array([], dtype=np.int64)
-    numbers = pd.to_numeric(pd.Series(values).replace("", np.nan), errors="coerce")
+    values = pd.Series(values).astype(object)
+    numbers = pd.to_numeric(values.where(values != ""), errors="coerce")
     return numbers.fillna(NONE).astype(np.int64).to_numpy()
 
 

@@ -7,23 +7,26 @@ once: matched, in review, unmatched, or rejected with its reason.
 
 from __future__ import annotations
 
+import multiprocessing
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from geolink.address import normalise_postcode, parse_addresses
-from geolink.gazetteer.prepare import PreparedReference
+from geolink.gazetteer.prepare import PreparedReference, prepare_reference
 from . import elements
 from .candidates import candidate_pairs
-from .compare import LEVELS, compare
+from .compare import LEVEL_PREFIX, LEVELS, compare, levels_of
 from .decide import decide
 from .model import Model, load_model
 
 MAX_ADDRESS_LENGTH = 1_000
-BATCH_SIZE = 50_000
+BATCH_SIZE = 25_000
 REVIEW_CANDIDATES = 3
 OUTPUT_COLUMNS = ("uprn", "usrn", "score", "band", "runner_up_uprn", "margin", "method", "explanation")
 
@@ -67,9 +70,15 @@ def match_table(
     postcode_column: str | None = None,
     model: Model | None = None,
     batch_size: int = BATCH_SIZE,
+    workers: int = 1,
     progress: Callable[[int], None] | None = None,
 ) -> MatchResult:
-    """Match every row of `frame` (all strings); columns must have been checked by the caller."""
+    """Match every row of `frame` (all strings); columns must have been checked by the caller.
+
+    With `workers` > 1, batches run in that many processes (spawned, so the caller's main
+    module must be import-safe, as a console script is), each opening the prepared
+    reference read-only.
+    """
     started = time.perf_counter()
     model = model or load_model()
     frame = frame.reset_index(drop=True)
@@ -78,10 +87,10 @@ def match_table(
     reasons = rejection_reasons(frame[id_column].astype(str), text, postcode)
     accepted = np.flatnonzero(reasons.to_numpy() == "")
 
+    batches = [accepted[i:i + batch_size] for i in range(0, len(accepted), batch_size)]
+    jobs = [(text.iloc[rows].tolist(), postcode.iloc[rows].tolist()) for rows in batches]
     decisions, reviews = [], []
-    for start in range(0, len(accepted), batch_size):
-        rows = accepted[start:start + batch_size]
-        d, r = match_batch(text.iloc[rows].tolist(), postcode.iloc[rows].tolist(), ref, model)
+    for rows, (d, r) in zip(batches, _run_batches(jobs, ref, model, workers)):
         d.index = rows[d.index.to_numpy()] if len(d) else d.index
         r["row"] = rows[r["pos"].to_numpy()] if len(r) else []
         decisions.append(d)
@@ -95,6 +104,32 @@ def match_table(
     return MatchResult(output=output, review=review, report=report)
 
 
+def _run_batches(jobs, ref: PreparedReference, model: Model, workers: int):
+    """Results of every batch, in order: inline, or on a pool of processes."""
+    workers = min(workers, len(jobs))
+    if workers <= 1:
+        for texts, postcodes in jobs:
+            yield match_batch(texts, postcodes, ref, model)
+        return
+    context = multiprocessing.get_context("spawn")  # DuckDB is not fork-safe
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_open_reference,
+                             initargs=(str(ref.path),)) as pool:
+        yield from pool.map(_match_in_worker, jobs, [model] * len(jobs))
+
+
+_WORKER_REFERENCE: PreparedReference | None = None
+
+
+def _open_reference(path: str) -> None:
+    global _WORKER_REFERENCE
+    _WORKER_REFERENCE = prepare_reference(Path(path))
+
+
+def _match_in_worker(job, model: Model):
+    texts, postcodes = job
+    return match_batch(texts, postcodes, _WORKER_REFERENCE, model)
+
+
 def match_batch(texts: list[str], postcodes: list[str], ref: PreparedReference,
                 model: Model) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Decisions for one batch (index = position in the batch) and its top candidates."""
@@ -105,15 +140,17 @@ def match_batch(texts: list[str], postcodes: list[str], ref: PreparedReference,
         return _empty_decisions(), pd.DataFrame(columns=["pos", "uprn", "full_address", "score", "explanation"])
     rec_side = rec.iloc[pairs["pos"].to_numpy()]
     levels = compare(rec_side, pairs[list(elements.ELEMENT_COLUMNS)])
-    scored = pd.concat([pairs.reset_index(drop=True), levels.add_prefix("")], axis=1)
-    scored = scored.loc[:, ~scored.columns.duplicated(keep="last")]
+    scored = pd.concat([pairs.reset_index(drop=True), levels.add_prefix(LEVEL_PREFIX)], axis=1)
     scored["evidence"] = model.evidence(levels)
     scored["score"] = model.pair_probability(scored["evidence"])
     top = (scored.sort_values(["pos", "evidence", "row_id"], ascending=[True, False, True])
            .drop_duplicates(["pos", "uprn"]).groupby("pos").head(REVIEW_CANDIDATES))
     # Explanations are written for the candidates a person may read, not for every pair.
-    top = top.assign(explanation=model.explain(top[list(LEVELS)]))
-    decided = decide(top, model)
+    top = top.assign(explanation=model.explain(levels_of(top)))
+    # A descriptor (OUTSIDE, LAND AT, REAR OF...) places the record near a property, not in it.
+    # So does a range of flats ('1 & 2 CLARKS COTTAGES'): it names several properties.
+    described = np.array([p.descriptor is not None or p.sao_end_number is not None for p in parsed], dtype=bool)
+    decided = decide(top, model, capped=described)
     return decided, top[["pos", "uprn", "full_address", "score", "explanation"]]
 
 

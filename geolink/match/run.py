@@ -69,7 +69,7 @@ def choose_columns(frame: pd.DataFrame, path: Path, id_column: str | None,
 
 def run_match(messy: Path, reference: Path, out: Path, *, id_column: str | None = None,
               address_columns: Sequence[str] = (), postcode_column: str | None = None,
-              cache: Path | None = None, progress: Callable[[int], None] | None = None,
+              cache: Path | None = None, workers: int = 1, progress: Callable[[int], None] | None = None,
               on_total: Callable[[int], None] | None = None) -> tuple[MatchResult, MatchFiles]:
     """Match `messy` against `reference` and write the output, review and report files."""
     files = output_files(Path(out))
@@ -84,7 +84,7 @@ def run_match(messy: Path, reference: Path, out: Path, *, id_column: str | None 
     ref = prepare_reference(reference, cache=cache)
     try:
         result = match_table(frame, ref, id_column=id_column, address_columns=address,
-                             postcode_column=postcode, progress=progress)
+                             postcode_column=postcode, workers=workers, progress=progress)
     finally:
         ref.close()
     result.report.update({"input": str(messy), "reference": str(reference), "output": str(files.output),

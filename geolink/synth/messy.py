@@ -192,9 +192,9 @@ def messy_segments(p: AddressParts, r: random.Random, wrong_locality: str, other
         building = r.choice(UNRECORDED_NAMES)
     street = abbreviate(p.street, r)
     roll = r.random()
-    if roll < 0.015 and other_street:
+    if roll < 0.005 and other_street:
         street = abbreviate(other_street, r)
-    elif roll < 0.03 and (number or building):
+    elif roll < 0.02 and (number or building):
         street = ""
     if r.random() < 0.08:
         street = typo(street, r)

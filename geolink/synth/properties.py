@@ -264,7 +264,7 @@ def _expand(b: pd.DataFrame, streets: Streets, rng: np.random.Generator) -> pd.D
         "pao_end_number": rb["end_number"].to_numpy(),
         "street": streets.name[s],
         "locality": streets.locality[s],
-        "town": streets.town,
+        "town": streets.town[s],
         "x": bx[bi],
         "y": by[bi],
         "classification": klass,

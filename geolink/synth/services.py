@@ -218,12 +218,12 @@ def _street_text(spec: ServiceSpec, ctx: ServiceContext, s: int, r) -> str | lis
     neighbour = _neighbour_street(ctx, s, r)
     number = int(ctx.max_number[s]) and r.randrange(1, int(ctx.max_number[s]) + 1)
     if spec.name == "street_reports":
-        return messy.street_location(st.name[s], number, st.name[neighbour], st.locality[s], st.town, r)
+        return messy.street_location(st.name[s], number, st.name[neighbour], st.locality[s], st.town[s], r)
     segments = [messy.letter_case(messy.abbreviate(st.name[s], r), r)]
     if st.locality[s] and r.random() < 0.5:
         segments.append(messy.letter_case(st.locality[s], r))
     if r.random() < 0.6:
-        segments.append(messy.letter_case(st.town, r))
+        segments.append(messy.letter_case(st.town[s], r))
     if spec.name == "council_tax_support":
         return segments
     return messy.join_segments(segments, r)
@@ -241,10 +241,10 @@ def _missing_address(ctx: ServiceContext, s: int, r) -> tuple[str, int | None]:
     st = ctx.streets
     if r.random() < 0.6 and ctx.max_number[s] > 0:
         number = int(ctx.max_number[s]) + r.randrange(2, 40)
-        text = f"{number} {messy.abbreviate(st.name[s], r)}, {st.town}"
+        text = f"{number} {messy.abbreviate(st.name[s], r)}, {st.town[s]}"
         return messy.letter_case(text, r), int(st.usrn[s])
     stem = r.choice(names.STREET_STEMS)
-    text = f"{r.randrange(1, 60)} {stem} {r.choice(('WHARF', 'RISE', 'FOLD', 'CHASE'))}, {st.town}"
+    text = f"{r.randrange(1, 60)} {stem} {r.choice(('WHARF', 'RISE', 'FOLD', 'CHASE'))}, {st.town[s]}"
     return messy.letter_case(text, r), None
 
 

@@ -23,6 +23,7 @@ KINDS = ("terrace", "semi", "detached", "flats", "high_street", "estate")
 _KIND_CENTRE = np.array([0.34, 0.16, 0.04, 0.26, 0.14, 0.06])
 _KIND_EDGE = np.array([0.12, 0.36, 0.38, 0.06, 0.03, 0.05])
 STREETS_PER_LOCALITY = 150
+POST_TOWN_SHARE = 0.3
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,8 @@ class Streets:
     locality: np.ndarray
     kind: np.ndarray
     vertices: np.ndarray
-    town: str
+    town: np.ndarray          # post town of each street
+    borough: str              # the council's name for the whole town
     grid_columns: int
 
     def __len__(self) -> int:
@@ -52,13 +54,19 @@ def make_streets(n_streets: int, cols: int, town: str, rng: np.random.Generator)
     locality_id, locality_names = _localities(centre, radius, rng)
     street_names = _name_streets(locality_id, len(locality_names), rng)
     usrn = USRN_BASE + cell * 7 + rng.integers(0, 7, n_streets)
+    # Some outlying places are post towns of their own ('12 HIGH STREET, TREHARRIS').
+    own_post_town = np.r_[False, rng.random(len(locality_names) - 1) < POST_TOWN_SHARE]
+    names_arr = np.array(locality_names, dtype=object)
+    post_town = np.where(own_post_town, names_arr, town)[locality_id]
+    locality = np.where(own_post_town, "", names_arr)[locality_id]
     return Streets(
         usrn=usrn.astype(np.int64),
         name=street_names,
-        locality=np.array(locality_names, dtype=object)[locality_id],
+        locality=locality.astype(object),
         kind=kind,
         vertices=vertices,
-        town=town,
+        town=post_town.astype(object),
+        borough=town,
         grid_columns=cols,
     )
 

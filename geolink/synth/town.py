@@ -72,7 +72,7 @@ def make_town(addresses: int, seed: int, service_scale: float = 1.0) -> Town:
         max_number=_max_numbers(approved, streets.usrn[used]),
         address_lists=column_lists(approved),
         variant_lists=column_lists(variants),
-        localities=sorted({x for x in streets.locality.tolist() if x}),
+        localities=sorted({x for x in streets.locality.tolist() + streets.town.tolist() if x}),
         street_index={int(u): i for i, u in enumerate(streets.usrn[used])},
     )
     services, truth = make_services(ctx, rng, service_scale)
@@ -93,7 +93,8 @@ def _subset(streets: Streets, keep: np.ndarray) -> Streets:
     """Only the streets that received buildings (the grid is cut at the address count)."""
     return Streets(
         usrn=streets.usrn[keep], name=streets.name[keep], locality=streets.locality[keep],
-        kind=streets.kind[keep], vertices=streets.vertices[keep], town=streets.town,
+        kind=streets.kind[keep], vertices=streets.vertices[keep], town=streets.town[keep],
+        borough=streets.borough,
         grid_columns=streets.grid_columns,
     )
 
@@ -108,8 +109,8 @@ def _street_frame(streets: Streets) -> gpd.GeoDataFrame:
 
 
 def _ward_names(streets: Streets, rng: np.random.Generator) -> list[str]:
-    localities = sorted({x for x in streets.locality.tolist() if x}) or [streets.town]
-    pool = [f"{place} {suffix}".title() for place in localities + [streets.town] for suffix in names.WARD_SUFFIXES]
+    places = sorted({x for x in streets.locality.tolist() + streets.town.tolist() if x})
+    pool = [f"{place} {suffix}".title() for place in places for suffix in names.WARD_SUFFIXES]
     return [pool[i] for i in rng.permutation(len(pool))]
 
 
