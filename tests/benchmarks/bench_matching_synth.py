@@ -111,5 +111,14 @@ def _row(size, tool, predictions, truth, measured) -> dict:
             "wall s": round(measured.wall_s, 1), "peak MiB": round(measured.peak_rss_mib or 0)}
 
 
+def test_synthetic_matching_benchmark(monkeypatch):
+    """`make bench` entry: sizes from GEOLINK_BENCH_SIZES (default 20000 200000)."""
+    import os
+
+    sizes = os.environ.get("GEOLINK_BENCH_SIZES", "20000 200000").split()
+    monkeypatch.setattr(sys, "argv", ["bench_matching_synth", "--sizes", *sizes])
+    main()
+
+
 if __name__ == "__main__":
     main()
