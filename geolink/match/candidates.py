@@ -37,30 +37,26 @@ def candidate_sql(records: str = "rec_keys", reference_keys: str = "ref_key",
     """
 
 
+CANDIDATE_COLUMNS = ("uprn", "parent_uprn", "usrn", "x", "y", "classification", "status", "is_parent",
+                     "full_address") + ELEMENT_COLUMNS
+
+
+def candidate_rows_sql(records: str = "rec_keys", reference: str = "ref_address") -> str:
+    """The candidate pairs with each candidate's attributes and elements alongside."""
+    columns = ", ".join(f"a.{c}" for c in CANDIDATE_COLUMNS)
+    return (f"WITH cand AS ({candidate_sql(records)}) "
+            f"SELECT c.pos, c.row_id, c.hits, {columns} FROM cand c JOIN {reference} a USING (row_id) "
+            "ORDER BY c.pos, c.row_id")
+
+
 def candidate_pairs(records: pd.DataFrame, ref: PreparedReference) -> pd.DataFrame:
     """Candidate pairs for record elements `records` (0..n-1 index), with the reference
     elements and attributes of each candidate row alongside."""
-    fixes = typos.corrections(
-        (w for t in records["text"] for w in t.split()), ref.vocabulary
-    )
+    fixes = typos.corrections((w for t in records["text"] for w in t.split()), ref.vocabulary)
     keyed = records.assign(**{c: typos.apply(records[c], fixes) for c in ("text", "street", "pao_text")})
     rec_keys = keys.blocking_keys(keyed, ref.usable_tokens, ref.rare_tokens)
-    con = ref.con
-    con.register("rec_keys", rec_keys)
+    ref.con.register("rec_keys", rec_keys)
     try:
-        pairs = con.execute(candidate_sql()).fetch_df()
-        con.register("cand", pairs)
-        columns = ", ".join(f"a.{c}" for c in ("uprn", "parent_uprn", "usrn", "x", "y",
-                                               "classification", "status", "is_parent", "full_address")
-                            + ELEMENT_COLUMNS)
-        joined = con.execute(
-            f"SELECT c.pos, c.row_id, c.hits, {columns} FROM cand c JOIN ref_address a USING (row_id) "
-            "ORDER BY c.pos, c.row_id"
-        ).fetch_df()
+        return ref.con.execute(candidate_rows_sql()).fetch_df()
     finally:
-        con.unregister("rec_keys")
-        try:
-            con.unregister("cand")
-        except Exception:
-            pass
-    return joined
+        ref.con.unregister("rec_keys")
