@@ -129,6 +129,22 @@ def _numbered(parts: list[Part], first: int, draft: _Draft) -> list[Part]:
             pao = None
         draft.building.append(rest[0])
         rest = rest[1:]
+    if (
+        pao is not None
+        and pao.kind in ("number", "range")
+        and not draft.building
+        and len(rest) > 2
+        and _is_name(rest[0])
+        and not rest[0].place
+        and rest[1].number is not None
+        and rest[1].number.kind in ("number", "range")
+        and _is_name(rest[2])
+    ):  # '19, BURNT HEIGHTS, 38-40 TRAFALGAR DRIVE': flat 19 of the building at 38-40
+        if draft.sub_unit is None:
+            draft.sub_unit = sub_unit_from(None, pao)
+        draft.building.append(rest[0])
+        pao = rest[1].number
+        rest = rest[2:]
     draft.pao = pao
     if rest and _is_name(rest[0]):
         draft.street = rest[0]

@@ -17,7 +17,8 @@ from .model import MAX_LEAD_BITS, Model
 # Thresholds on the calibrated record score. At 0.80, links on held-out synthetic towns
 # are right more than 99.8% of the time (the benchmark prints the figures).
 HIGH = 0.80
-REVIEW = 0.50
+REVIEW = 0.30       # below this, nothing is worth a person's time: unmatched
+BUILDING = 0.50     # pair probability, flat aside, above which the building is certain
 
 _FLAT_SAME = LEVELS["flat"].index("same")
 _FLAT_NONE = LEVELS["flat"].index("both_missing")
@@ -80,7 +81,7 @@ def decide(pairs: pd.DataFrame, model: Model, capped: np.ndarray | None = None) 
     siblings = ((best["parent_uprn"] > 0) & (best["parent_uprn"] == second["parent_uprn"])).to_numpy()
     close = margin < 0.5
     is_shell = best["is_parent"].to_numpy().astype(bool) & (best["level_flat"].to_numpy() != _FLAT_SAME)
-    building_certain = model.pair_probability(_building_evidence(best, model)) >= REVIEW
+    building_certain = model.pair_probability(_building_evidence(best, model)) >= BUILDING
     parent = building_certain & (is_shell | ((siblings | _one_building(best, second)) & flat_uncertain & close))
 
     band = np.where(score >= REVIEW, "review", "unmatched").astype(object)

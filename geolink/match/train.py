@@ -74,6 +74,7 @@ def labelled_levels(addresses: int, seed: int, workdir: Path) -> tuple[pd.DataFr
                 levels["record"] = f"{seed}/{scenario}/{name}/" + pairs["pos"].astype(str)
                 levels["uprn"] = pairs["uprn"].to_numpy()
                 levels["row_id"] = pairs["row_id"].to_numpy()
+                levels["is_parent"] = pairs["is_parent"].to_numpy().astype(bool)
                 frames.append(levels)
                 labels.append(pairs["uprn"].to_numpy() == np.asarray(true_uprn[pairs["pos"].to_numpy()], dtype="float64"))
         finally:
@@ -82,9 +83,14 @@ def labelled_levels(addresses: int, seed: int, workdir: Path) -> tuple[pd.DataFr
 
 
 def _best(model: Model, levels: pd.DataFrame, labels: np.ndarray):
+    """Evidence and lead of each record's best candidate, and whether it is right.
+
+    Records whose best candidate is a building with flats are left out: they are
+    answered as `parent` by rule, whatever their score."""
     pairs = levels.assign(evidence=model.evidence(levels), match=labels, pos=levels["record"])
     best, second = best_and_runner_up(pairs)
-    return best["evidence"].to_numpy(), lead_bits(best, second), best["match"].to_numpy()
+    keep = ~best["is_parent"].to_numpy()
+    return best["evidence"].to_numpy()[keep], lead_bits(best, second)[keep], best["match"].to_numpy()[keep]
 
 
 def main() -> None:

@@ -226,3 +226,12 @@ def test_long_input_does_not_raise(text: str) -> None:
 def test_non_string_input_is_empty() -> None:
     assert parse_address(None) == parse_address("")  # type: ignore[arg-type]
     assert parse_address(float("nan")) == parse_address("")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("text, flat, building, number, street", [
+    ("19, BURNT HEIGHTS, 38-40 TRAFALGAR DRIVE, MILLHAVEN", 19, "BURNT HEIGHTS", 38, "TRAFALGAR DRIVE"),
+    ("17, Blackberry Point, 5 Springfield Rd", 17, "BLACKBERRY POINT", 5, "SPRINGFIELD ROAD"),
+])
+def test_number_before_a_building_at_a_numbered_street_is_the_flat(text, flat, building, number, street):
+    p = parse_address(text)
+    assert (p.sao_number, p.pao_text, p.pao_number, p.street) == (flat, building, number, street)
