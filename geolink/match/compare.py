@@ -22,7 +22,7 @@ LEVELS: dict[str, tuple[str, ...]] = {
                "both_missing", "differs"),
     "flat": ("same", "both_missing", "record_missing", "reference_missing", "differs"),
     "name": ("same", "similar", "both_missing", "record_missing", "reference_missing", "differs"),
-    "street": ("exact", "close", "similar", "weak", "record_missing", "missing", "differs"),
+    "street": ("exact", "close", "similar", "weak", "elsewhere", "record_missing", "missing", "differs"),
     "postcode": ("exact", "one_slip", "sector", "district", "missing", "differs"),
     "place": ("locality", "town", "none", "conflict"),
 }
@@ -178,25 +178,41 @@ def _name(rec, ref) -> np.ndarray:
 
 
 def _street(rec, ref) -> np.ndarray:
+    """How the record's street compares with the candidate's.
+
+    The parsed street is compared directly. Only where the parser found no street of
+    the record's own, or took the candidate's building name for it, is the candidate's
+    street looked for anywhere in the text (it may have landed in the locality); a
+    record whose own street is another name is 'elsewhere' even if the candidate's
+    street appears in it ('8 FIENNES HOUSE, THURSBY WALK' against '8 THURSBY WALK'),
+    and 'BRIDGE ROAD' is never 'COWLEY BRIDGE ROAD' just because it is inside it."""
     rs, fs = _strings(rec, "street"), _strings(ref, "street")
     text = _strings(rec, "text")
     code = np.full(len(rs), _code("street", "differs"))
     has = fs != ""
-    score = np.zeros(len(rs), dtype=np.float32)
-    direct = similarity(rs[has], fs[has], fuzz.ratio)
-    within = similarity(fs[has], text[has], fuzz.partial_ratio)
-    score[has] = np.maximum(direct, within - 3)
+    direct = np.zeros(len(rs), dtype=np.float32)
+    within = np.zeros(len(rs), dtype=np.float32)
+    direct[has] = similarity(rs[has], fs[has], fuzz.ratio)
+    inside = has & (np.char.str_len(fs.astype(str)) <= np.char.str_len(text.astype(str)))
+    within[inside] = similarity(fs[inside], text[inside], fuzz.partial_ratio)
+    name_as_street = _name_is_street(rs, ref)
+    own_street = (rs != "") & ~name_as_street
+    score = np.where(own_street, direct, np.maximum(direct, within - 3))
     compact_equal = np.array([a.replace(" ", "") == b.replace(" ", "") for a, b in zip(rs, fs)], dtype=bool)
     code[has & (score >= 75)] = _code("street", "weak")
     code[has & (score >= 84)] = _code("street", "similar")
     code[has & (score >= 92)] = _code("street", "close")
     code[has & ((rs == fs) | compact_equal | (score >= 99.5))] = _code("street", "exact")
-    # A record naming only its building ('BRYNHEULOG, MERTHYR TYDFIL') has no street,
-    # whatever the parser made of the name.
-    name_as_street = (rs != "") & (similarity(rs, _strings(ref, "pao_text"), fuzz.ratio) >= 90)
-    code[has & ((rs == "") | name_as_street) & (score < 75)] = _code("street", "record_missing")
+    code[has & own_street & (direct < 75) & (within >= 90)] = _code("street", "elsewhere")
+    # A record naming only its building ('BRYNHEULOG, MERTHYR TYDFIL') has no street.
+    code[has & ~own_street & (score < 75)] = _code("street", "record_missing")
     code[~has | (text == "")] = _code("street", "missing")
     return code
+
+
+def _name_is_street(rs: np.ndarray, ref) -> np.ndarray:
+    """Where the parser took the candidate's building name for the record's street."""
+    return (rs != "") & (similarity(rs, _strings(ref, "pao_text"), fuzz.ratio) >= 90)
 
 
 def _postcode(rec, ref) -> np.ndarray:

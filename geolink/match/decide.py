@@ -31,19 +31,25 @@ _EXACT_LEVELS = {
 }
 
 
-_STREET_CONFLICT = {LEVELS["street"].index("weak"), LEVELS["street"].index("differs")}
+_STREET_CONFLICT = {LEVELS["street"].index(level) for level in ("similar", "weak", "elsewhere", "differs")}
+_NAME_UNMATCHED = LEVELS["name"].index("reference_missing")
+_PLACE_CONFLICT = LEVELS["place"].index("conflict")
 _NUMBER_RANGE = LEVELS["number"].index("range")
 _POSTCODE_EXACT = LEVELS["postcode"].index("exact")
 _NAME_DIFFERS = LEVELS["name"].index("differs")
 
 
 def conflicting(best: pd.DataFrame) -> np.ndarray:
-    """Plausible, never certain, so never above review: the record names another street
-    with no postcode to vouch for the candidate, another building, or a range of numbers
-    that only overlaps the candidate's ('1 & 2 CLARKS COTTAGES' is two properties)."""
-    street = best["level_street"].isin(_STREET_CONFLICT).to_numpy() & \
-        (best["level_postcode"].to_numpy() != _POSTCODE_EXACT)
-    return street | (best["level_name"].to_numpy() == _NAME_DIFFERS) | \
+    """Plausible, never certain, so never above review: the record names another building,
+    or a range of numbers that only overlaps the candidate's ('1 & 2 CLARKS COTTAGES' is
+    two properties); or, with no postcode to vouch for the candidate, it names another or
+    a differently spelt street, another place, or a building the candidate does not have
+    ('10 RIDGEWAY COURT, NICHOLS WAY' is not '10 NICHOLS WAY')."""
+    unvouched = best["level_postcode"].to_numpy() != _POSTCODE_EXACT
+    doubts = best["level_street"].isin(_STREET_CONFLICT).to_numpy() \
+        | (best["level_place"].to_numpy() == _PLACE_CONFLICT) \
+        | (best["level_name"].to_numpy() == _NAME_UNMATCHED)
+    return (unvouched & doubts) | (best["level_name"].to_numpy() == _NAME_DIFFERS) | \
         (best["level_number"].to_numpy() == _NUMBER_RANGE)
 
 

@@ -100,6 +100,13 @@ def load_model() -> Model:
                  calibration=(tuple(data["calibration"][0]), tuple(data["calibration"][1])))
 
 
+# Levels ordered from strongest to weakest agreement: a stronger level never weighs less.
+ORDINAL = {
+    "street": ("exact", "close", "similar", "weak"),
+    "postcode": ("exact", "one_slip", "sector", "district", "differs"),
+}
+
+
 def fit_pair_weights(levels: pd.DataFrame, is_match: np.ndarray, l2: float = 1.0) -> tuple[dict, float]:
     """Weights (bits) per level and an intercept, by logistic regression on one-hot levels."""
     columns = [(f, n) for f, names in FEATURES.items() for n in names]
