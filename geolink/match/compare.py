@@ -20,7 +20,7 @@ from rapidfuzz.process import cpdist
 LEVELS: dict[str, tuple[str, ...]] = {
     "number": ("exact", "range", "suffix_differs", "record_missing", "reference_missing",
                "both_missing", "differs"),
-    "flat": ("same", "both_missing", "record_missing", "reference_missing", "differs"),
+    "flat": ("same", "both_missing", "record_missing", "reference_missing", "not_held", "differs"),
     "name": ("same", "similar", "both_missing", "record_missing", "reference_missing", "differs"),
     "street": ("exact", "close", "similar", "weak", "elsewhere", "record_missing", "missing", "differs"),
     "postcode": ("exact", "one_slip", "sector", "district", "missing", "differs"),
@@ -63,7 +63,10 @@ def _strings(frame: pd.DataFrame, column: str) -> np.ndarray:
 
 
 def compare(rec: pd.DataFrame, ref: pd.DataFrame) -> pd.DataFrame:
-    """Levels (int8 codes) of every comparison for aligned record and reference rows."""
+    """Levels (int8 codes) of every comparison for aligned record and reference rows.
+
+    `ref` holds the element columns and, when known, `is_parent` (the candidate has
+    flats of its own in the reference)."""
     rec = rec.reset_index(drop=True)
     ref = ref.reset_index(drop=True)
     rec_unit, ref_unit = _unit_id(rec), _unit_id(ref)
@@ -150,6 +153,10 @@ def _flat(rec, ref, ru, fu, letter_as_suffix) -> np.ndarray:
     code[~r_has & ~f_has] = _code("flat", "both_missing")
     code[~r_has & f_has] = _code("flat", "record_missing")
     code[r_has & ~f_has] = _code("flat", "reference_missing")
+    # A flat the gazetteer does not hold, in a building it holds no flats for: many
+    # LLPGs record a converted house as one address.
+    no_units = ~ref["is_parent"].to_numpy().astype(bool) if "is_parent" in ref else np.zeros(len(ru), bool)
+    code[r_has & ~f_has & no_units] = _code("flat", "not_held")
     same = r_has & f_has & (((ru != "") & (ru == fu)) | ((ru == "") & (fu == "") & (rw == fw)))
     swapped = _swapped(rec, ref)
     code[same | (swapped & r_has & f_has)] = _code("flat", "same")

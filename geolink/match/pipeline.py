@@ -139,7 +139,7 @@ def match_batch(texts: list[str], postcodes: list[str], ref: PreparedReference,
     if pairs.empty:
         return _empty_decisions(), pd.DataFrame(columns=["pos", "uprn", "full_address", "score", "explanation"])
     rec_side = rec.iloc[pairs["pos"].to_numpy()]
-    levels = compare(rec_side, pairs[list(elements.ELEMENT_COLUMNS)])
+    levels = compare(rec_side, pairs[[*elements.ELEMENT_COLUMNS, "is_parent"]])
     scored = pd.concat([pairs.reset_index(drop=True), levels.add_prefix(LEVEL_PREFIX)], axis=1)
     scored["evidence"] = model.evidence(levels)
     scored["score"] = model.pair_probability(scored["evidence"])

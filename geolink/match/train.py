@@ -70,7 +70,7 @@ def labelled_levels(addresses: int, seed: int, workdir: Path) -> tuple[pd.DataFr
                 rec = elements.from_parsed(parsed)
                 pairs = candidate_pairs(rec, ref)
                 true_uprn = truth.loc[name].reindex(data["record_id"][keep]).to_numpy()
-                levels = compare(rec.iloc[pairs["pos"].to_numpy()], pairs[list(elements.ELEMENT_COLUMNS)])
+                levels = compare(rec.iloc[pairs["pos"].to_numpy()], pairs[[*elements.ELEMENT_COLUMNS, "is_parent"]])
                 levels["record"] = f"{seed}/{scenario}/{name}/" + pairs["pos"].astype(str)
                 levels["uprn"] = pairs["uprn"].to_numpy()
                 levels["row_id"] = pairs["row_id"].to_numpy()
