@@ -50,9 +50,16 @@ def stage_synth(run: DemoRun) -> str:
             f"{len(town.services)} service datasets ({records:,} records) -> {run.input}")
 
 
+def service_frames(run: DemoRun):
+    """(name, column mapping, records without their direct identifiers) of each dataset."""
+    mapping = yaml.safe_load((run.input / "services" / "mapping.yaml").read_text())
+    for name, spec in sorted(mapping.items()):
+        frame = pd.read_csv(run.input / "services" / spec["file"], dtype=str, keep_default_na=False)
+        yield name, spec, frame.drop(columns=list(spec.get("person_columns", {})), errors="ignore")
+
+
 def stage_load(run: DemoRun) -> str:
     """Load the reference and the service records into the workspace, without identifiers."""
-    mapping = yaml.safe_load((run.input / "services" / "mapping.yaml").read_text())
     if run.workspace.exists():
         run.workspace.unlink()
     con = workspace.connect(run.workspace, create=True)
@@ -60,9 +67,7 @@ def stage_load(run: DemoRun) -> str:
         gaz = workspace.replace_table(con, "gazetteer_address",
                                       pd.read_csv(run.input / "gazetteer.csv", dtype=str, keep_default_na=False))
         loaded = []
-        for name, spec in sorted(mapping.items()):
-            frame = pd.read_csv(run.input / "services" / spec["file"], dtype=str, keep_default_na=False)
-            frame = frame.drop(columns=list(spec.get("person_columns", {})), errors="ignore")
+        for name, _, frame in service_frames(run):
             frame.insert(0, "dataset", name)
             loaded.append(f"{name} {workspace.replace_table(con, f'service_{name}', frame):,}")
     finally:
@@ -75,14 +80,12 @@ def stage_match(run: DemoRun) -> str:
     from .gazetteer.prepare import prepare_reference
     from .match.pipeline import OUTPUT_COLUMNS, match_table
 
-    mapping = yaml.safe_load((run.input / "services" / "mapping.yaml").read_text())
     ref = prepare_reference(run.input / "gazetteer.csv", cache=run.out / "cache")
+    con = workspace.connect(run.workspace)
     matches = run.out / "matches"
     reviews, summary = [], []
     try:
-        for name, spec in sorted(mapping.items()):
-            frame = pd.read_csv(run.input / "services" / spec["file"], dtype=str, keep_default_na=False)
-            frame = frame.drop(columns=list(spec.get("person_columns", {})), errors="ignore")
+        for name, spec, frame in service_frames(run):
             result = match_table(frame, ref, id_column=spec["id_column"], address_columns=spec["address_columns"],
                                  postcode_column=spec.get("postcode_column"))
             keep = [spec["id_column"], *spec["address_columns"],
@@ -91,12 +94,9 @@ def stage_match(run: DemoRun) -> str:
             reviews.append(result.review.assign(dataset=name))
             linked = result.report["bands"]["exact"] + result.report["bands"]["high"]
             summary.append(f"{name} {linked:,}/{len(frame):,} linked")
-            con = workspace.connect(run.workspace)
-            try:
-                workspace.replace_table(con, f"match_{name}", result.output[keep].assign(dataset=name))
-            finally:
-                con.close()
+            workspace.replace_table(con, f"match_{name}", result.output[keep].assign(dataset=name))
     finally:
+        con.close()
         ref.close()
     review = pd.concat(reviews, ignore_index=True)
     review.to_csv(matches / "review.csv", index=False)

@@ -113,29 +113,24 @@ def _numbered(parts: list[Part], first: int, draft: _Draft) -> list[Part]:
         draft.sub_unit = _with_flat_number(draft.sub_unit, flat)
         pao = HouseNumber("number", pao.text, pao.end, pao.end_suffix)
     rest = parts[j:]
-    if (
+    # A number then a building name may be a flat in that building, not a house number.
+    flat_then_building = (
         pao is not None
         and pao.kind in ("number", "range")
         and not draft.building
         and len(rest) > 1
         and _is_name(rest[0])
-        and rest[0].building
         and not rest[0].place
-        and _is_name(rest[1])
-        and rest[1].streetlike
-    ):
+    )
+    if flat_then_building and rest[0].building and _is_name(rest[1]) and rest[1].streetlike:
         if draft.sub_unit is None:
             draft.sub_unit = sub_unit_from(None, pao)
             pao = None
         draft.building.append(rest[0])
         rest = rest[1:]
-    if (
-        pao is not None
-        and pao.kind in ("number", "range")
-        and not draft.building
+    elif (
+        flat_then_building
         and len(rest) > 2
-        and _is_name(rest[0])
-        and not rest[0].place
         and rest[1].number is not None
         and rest[1].number.kind in ("number", "range")
         and _is_name(rest[2])

@@ -130,16 +130,21 @@ def _match_in_worker(job, model: Model):
     return match_batch(texts, postcodes, _WORKER_REFERENCE, model)
 
 
-def match_batch(texts: list[str], postcodes: list[str], ref: PreparedReference,
-                model: Model) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Decisions for one batch (index = position in the batch) and its top candidates."""
+def candidate_levels(texts: Sequence[str], postcodes: Sequence[str | None], ref: PreparedReference):
+    """Parse a batch, find its candidates and compare them: (parsed, pairs, levels)."""
     parsed = parse_addresses(texts, [normalise_postcode(p) for p in postcodes], known_places=ref.places)
     rec = elements.from_parsed(parsed)
     pairs = candidate_pairs(rec, ref)
+    levels = compare(rec.iloc[pairs["pos"].to_numpy()], pairs[[*elements.ELEMENT_COLUMNS, "is_parent"]])
+    return parsed, pairs, levels
+
+
+def match_batch(texts: list[str], postcodes: list[str], ref: PreparedReference,
+                model: Model) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Decisions for one batch (index = position in the batch) and its top candidates."""
+    parsed, pairs, levels = candidate_levels(texts, postcodes, ref)
     if pairs.empty:
         return _empty_decisions(), pd.DataFrame(columns=["pos", "uprn", "full_address", "score", "explanation"])
-    rec_side = rec.iloc[pairs["pos"].to_numpy()]
-    levels = compare(rec_side, pairs[[*elements.ELEMENT_COLUMNS, "is_parent"]])
     scored = pd.concat([pairs.reset_index(drop=True), levels.add_prefix(LEVEL_PREFIX)], axis=1)
     scored["evidence"] = model.evidence(levels)
     scored["score"] = model.pair_probability(scored["evidence"])

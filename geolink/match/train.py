@@ -15,16 +15,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from geolink.address import extract_postcode, normalise_postcode, parse_addresses
+from geolink.address import extract_postcode
 from geolink.gazetteer.prepare import prepare_reference
 from geolink.synth import make_town, write_town
 from geolink.synth.services import MAPPING
-from . import elements
-from .candidates import candidate_pairs
-from .compare import compare
 from .decide import best_and_runner_up, lead_bits
 from .model import WEIGHTS_FILE, Model, fit_calibration, fit_pair_weights, fit_record_coefficients
-from .pipeline import record_text
+from .pipeline import candidate_levels, record_text
 
 
 SCENARIOS = ("gazetteer", "free_text_without_postcodes")
@@ -60,17 +57,13 @@ def labelled_levels(addresses: int, seed: int, workdir: Path) -> tuple[pd.DataFr
                 data = town.services[name]
                 text = record_text(data.astype(str).replace("nan", ""), spec["address_columns"])
                 if scenario == "gazetteer" and "postcode_column" in spec:
-                    pc = [normalise_postcode(p) for p in data[spec["postcode_column"]].astype(str)]
+                    pc = data[spec["postcode_column"]].astype(str).tolist()
                 else:
                     text = text.map(lambda t: extract_postcode(t)[1])
                     pc = [None] * len(text)
                 keep = (text != "").to_numpy()
-                parsed = parse_addresses(text[keep].tolist(), [p for p, k in zip(pc, keep) if k],
-                                         known_places=ref.places)
-                rec = elements.from_parsed(parsed)
-                pairs = candidate_pairs(rec, ref)
+                _, pairs, levels = candidate_levels(text[keep].tolist(), [p for p, k in zip(pc, keep) if k], ref)
                 true_uprn = truth.loc[name].reindex(data["record_id"][keep]).to_numpy()
-                levels = compare(rec.iloc[pairs["pos"].to_numpy()], pairs[[*elements.ELEMENT_COLUMNS, "is_parent"]])
                 levels["record"] = f"{seed}/{scenario}/{name}/" + pairs["pos"].astype(str)
                 levels["uprn"] = pairs["uprn"].to_numpy()
                 levels["row_id"] = pairs["row_id"].to_numpy()
