@@ -9,6 +9,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from .errors import GeolinkError
@@ -101,6 +102,107 @@ def _print_match_report(report: dict, files) -> None:
     console.print(f"output {files.output}\nreview {files.review}\nreport {files.report}")
 
 
+def _read_yaml(path: Path, what: str) -> dict:
+    import yaml
+
+    if not path.exists():
+        raise GeolinkError(f"no {what} file at {path}")
+    try:
+        return yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as exc:
+        raise GeolinkError(f"{path} is not valid YAML: {exc}") from exc
+
+
+@app.command()
+def geography(
+    workspace_path: Path = typer.Argument(..., metavar="WORKSPACE", help="The workspace DuckDB file."),
+    areas: Path = typer.Option(..., "--areas", "-a", help="GeoPackage with one polygon layer per level (oa, lsoa, msoa, ward, lad), any CRS."),
+    custom: list[str] = typer.Option(None, "--custom", help="Extra polygon layer as NAME=FILE (GeoPackage/GeoJSON/Shapefile with a code column); repeatable."),
+) -> None:
+    """Place every gazetteer UPRN and every record in OA / LSOA / MSOA / ward / LAD (and custom areas).
+
+    Records are placed by their matched UPRN (bands exact, high, parent), else by their
+    own coordinates. An ONSUD table in the workspace wins over point-in-polygon.
+    """
+    from . import workspace
+    from .geography import read_area_layers
+    from .geography.run import run_geography
+
+    extra = {}
+    for item in custom or []:
+        name, sep, file = item.partition("=")
+        if not sep or not name or not file:
+            raise GeolinkError(f"--custom takes NAME=FILE, not {item!r}")
+        extra[name.lower()] = Path(file)
+    layers = read_area_layers(areas, extra)
+    con = workspace.connect(workspace_path)
+    try:
+        with console.status("Placing UPRNs and records in areas..."):
+            report = run_geography(con, layers)
+    finally:
+        con.close()
+    console.print(f"{report['uprns']:,} UPRNs placed ({report['uprns_outside']:,} outside every area), "
+                  f"{report['households']:,} households")
+    table = Table(title="records placed")
+    for column in ("dataset", "records", "by UPRN", "by coordinates", "not placed"):
+        table.add_column(column, justify="left" if column == "dataset" else "right")
+    for name, d in report["datasets"].items():
+        table.add_row(name, f"{d['records']:,}", f"{d['uprn']:,}", f"{d['point']:,}", f"{d['unplaced']:,}")
+    console.print(table)
+
+
+@app.command()
+def measures(
+    workspace_path: Path = typer.Argument(..., metavar="WORKSPACE", help="The workspace DuckDB file."),
+    spec: Path = typer.Option(..., "--spec", help="Measures YAML: per measure a dataset (or datasets), count: households|records, optional where, or sql."),
+) -> None:
+    """Count each measure's households or records per area, inside the workspace (nothing is released)."""
+    from . import workspace
+    from .measures import measures_from_dict
+    from .measures.run import run_measures
+
+    parsed = measures_from_dict(_read_yaml(spec, "measures"))
+    con = workspace.connect(workspace_path)
+    try:
+        counts = run_measures(con, parsed)
+    finally:
+        con.close()
+    console.print(f"{len(counts)} measures computed in {workspace_path}: {', '.join(counts)}")
+
+
+@app.command()
+def release(
+    workspace_path: Path = typer.Argument(..., metavar="WORKSPACE", help="The workspace DuckDB file."),
+    out: Path = typer.Option(..., "--out", "-o", help="Folder for the release: aggregates.duckdb/.csv/.gpkg/.parquet and manifest.json."),
+    policy_file: Path = typer.Option(None, "--policy", help="Disclosure policy YAML (k, method: round|cell_key|none, rounding_base, min_cohort, dp_epsilon, ...). Default: k=10, base-5 rounding, cohort 60."),
+) -> None:
+    """Write disclosure-controlled aggregates, only after the gate's attacks all fail.
+
+    The gate tries small cells, recomputation from published totals, nested and crossing
+    differencing, differencing against earlier releases and smuggled identifiers; if any
+    succeeds it writes nothing and exits 1 with a report.
+    """
+    from . import workspace
+    from .disclosure import policy_from_dict
+    from .release import ReleaseRefused, run_release
+
+    policy = policy_from_dict(_read_yaml(policy_file, "policy") if policy_file else None)
+    con = workspace.connect(workspace_path)
+    try:
+        with console.status("Protecting and attacking the candidate release..."):
+            result = run_release(con, out, policy)
+    except ReleaseRefused as refused:
+        console.print(escape(str(refused)), style="red")
+        raise typer.Exit(1) from refused
+    finally:
+        con.close()
+    m = result.manifest
+    console.print(f"{m['released']:,} of {m['cells']:,} cells released; suppressed: "
+                  + ", ".join(f"{k} {v:,}" for k, v in m["suppressed"].items()))
+    for path in result.files:
+        console.print(f"  {path}")
+
+
 @app.command()
 def demo(
     out: Path = typer.Option(Path("demo-output"), "--out", "-o", help="Folder for the whole run (input, workspace, matches, release, maps)."),
@@ -127,5 +229,5 @@ def main() -> None:
     try:
         app()
     except GeolinkError as exc:
-        console.print(f"[red]error:[/] {exc}")
+        console.print(f"[red]error:[/] {escape(str(exc))}")
         sys.exit(2)

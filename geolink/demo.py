@@ -67,8 +67,8 @@ def stage_load(run: DemoRun) -> str:
         gaz = workspace.replace_table(con, "gazetteer_address",
                                       pd.read_csv(run.input / "gazetteer.csv", dtype=str, keep_default_na=False))
         loaded = []
-        for name, _, frame in service_frames(run):
-            frame.insert(0, "dataset", name)
+        for name, spec, frame in service_frames(run):
+            workspace.register_dataset(con, name, spec)
             loaded.append(f"{name} {workspace.replace_table(con, f'service_{name}', frame):,}")
     finally:
         con.close()
@@ -83,7 +83,7 @@ def stage_match(run: DemoRun) -> str:
     ref = prepare_reference(run.input / "gazetteer.csv", cache=run.out / "cache")
     con = workspace.connect(run.workspace)
     matches = run.out / "matches"
-    reviews, summary = [], []
+    reviews, summary, linked_tables = [], [], []
     try:
         for name, spec, frame in service_frames(run):
             result = match_table(frame, ref, id_column=spec["id_column"], address_columns=spec["address_columns"],
@@ -94,13 +94,65 @@ def stage_match(run: DemoRun) -> str:
             reviews.append(result.review.assign(dataset=name))
             linked = result.report["bands"]["exact"] + result.report["bands"]["high"]
             summary.append(f"{name} {linked:,}/{len(frame):,} linked")
-            workspace.replace_table(con, f"match_{name}", result.output[keep].assign(dataset=name))
+            linked_tables.append(result.output[[spec["id_column"], *OUTPUT_COLUMNS]]
+                                 .rename(columns={spec["id_column"]: "record_id"}).assign(dataset=name))
+        workspace.replace_table(con, "match", pd.concat(linked_tables, ignore_index=True)[["dataset", "record_id", *OUTPUT_COLUMNS]])
     finally:
         con.close()
         ref.close()
     review = pd.concat(reviews, ignore_index=True)
     review.to_csv(matches / "review.csv", index=False)
     return "; ".join(summary) + f"; {review['record_id'].nunique():,} records to review -> {matches}"
+
+
+def stage_geography(run: DemoRun) -> str:
+    """Place every UPRN and record in OA / LSOA / MSOA / ward / LAD by point-in-polygon."""
+    from .geography import read_area_layers
+    from .geography.run import run_geography
+
+    con = workspace.connect(run.workspace)
+    try:
+        report = run_geography(con, read_area_layers(run.input / "areas.gpkg"))
+    finally:
+        con.close()
+    placed = sum(d["uprn"] + d["point"] for d in report["datasets"].values())
+    records = sum(d["records"] for d in report["datasets"].values())
+    return (f"{report['uprns']:,} UPRNs placed ({report['households']:,} households); "
+            f"{placed:,}/{records:,} records placed by UPRN or coordinates")
+
+
+DEMO_MEASURES = Path(__file__).parent / "synth" / "measures.yaml"
+
+
+def stage_measures(run: DemoRun) -> str:
+    """Count households and records per area for the measures in synth/measures.yaml."""
+    from .measures import measures_from_dict
+    from .measures.run import run_measures
+
+    spec_path = run.out / "measures.yaml"
+    spec_path.write_text(DEMO_MEASURES.read_text())
+    con = workspace.connect(run.workspace)
+    try:
+        counts = run_measures(con, measures_from_dict(yaml.safe_load(spec_path.read_text())))
+    finally:
+        con.close()
+    return f"{len(counts)} measures ({', '.join(counts)}) from {spec_path}"
+
+
+def stage_release(run: DemoRun) -> str:
+    """Protect, attack and write the aggregates under the default disclosure policy."""
+    from .disclosure import Policy
+    from .release import run_release
+
+    con = workspace.connect(run.workspace)
+    try:
+        result = run_release(con, run.out / "release", Policy())
+    finally:
+        con.close()
+    m = result.manifest
+    return (f"{m['released']:,} of {m['cells']:,} cells released, {sum(m['suppressed'].values()):,} suppressed "
+            f"(policy {m['policy']['name']}: k={m['policy']['k']}, rounded to {m['policy']['rounding_base']}) "
+            f"-> {run.out / 'release'}")
 
 
 def _not_built(what: str) -> Callable[[DemoRun], str]:
@@ -113,9 +165,9 @@ STAGES: tuple[tuple[str, Callable[[DemoRun], str]], ...] = (
     ("synth", stage_synth),
     ("load", stage_load),
     ("match", stage_match),
-    ("geography", _not_built("placing records in OA / LSOA / MSOA / ward")),
-    ("measures", _not_built("measures per area")),
-    ("release", _not_built("the disclosure-controlled release gate")),
+    ("geography", stage_geography),
+    ("measures", stage_measures),
+    ("release", stage_release),
     ("map", _not_built("maps of the release")),
 )
 

@@ -7,6 +7,7 @@ in raw form.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import duckdb
@@ -36,3 +37,48 @@ def replace_table(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame
     finally:
         con.unregister("_incoming")
     return len(frame)
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether the workspace holds a table or view called `name`."""
+    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()[0])
+
+
+def require_tables(con: duckdb.DuckDBPyConnection, *names: str, stage: str) -> None:
+    """Stop with a message naming the earlier stage to run when an input table is missing."""
+    missing = [n for n in names if not table_exists(con, n)]
+    if missing:
+        raise GeolinkError(f"the workspace has no {', '.join(missing)} table; run {stage} first")
+
+
+DATASET_COLUMNS = ("name", "id_column", "x_column", "y_column", "lat_column", "lon_column")
+
+
+def register_dataset(con: duckdb.DuckDBPyConnection, name: str, spec: dict) -> None:
+    """Record a loaded dataset and which of its columns hold its id and coordinates."""
+    con.execute(f"CREATE TABLE IF NOT EXISTS datasets ({', '.join(c + ' VARCHAR' for c in DATASET_COLUMNS)})")
+    con.execute("DELETE FROM datasets WHERE name = ?", [name])
+    con.execute("INSERT INTO datasets VALUES (?, ?, ?, ?, ?, ?)",
+                [name, *(spec.get(c) for c in DATASET_COLUMNS[1:])])
+
+
+def datasets(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """The registered datasets, each as a dict of DATASET_COLUMNS."""
+    if not table_exists(con, "datasets"):
+        return []
+    rows = con.execute(f"SELECT {', '.join(DATASET_COLUMNS)} FROM datasets ORDER BY name").fetchall()
+    return [dict(zip(DATASET_COLUMNS, row)) for row in rows]
+
+
+def secret(con: duckdb.DuckDBPyConnection) -> bytes:
+    """The workspace's own random key (made on first use); it never leaves the workspace.
+
+    Record keys for cell-key perturbation are derived from it, so they are the same in
+    every table and rerun of this workspace and unguessable from outside."""
+    con.execute("CREATE TABLE IF NOT EXISTS workspace_secret (secret BLOB)")
+    row = con.execute("SELECT secret FROM workspace_secret").fetchone()
+    if row is None:
+        value = os.urandom(32)
+        con.execute("INSERT INTO workspace_secret VALUES (?)", [value])
+        return value
+    return bytes(row[0])

@@ -1,0 +1,74 @@
+"""The attacker: what published totals reveal about unpublished groups of units.
+
+Given which cells are published (and, conservatively, their true values, as if no
+rounding or noise protected them), the tightest upper bound an attacker can put on any
+group of atoms is a linear programme: maximise the group's count subject to every
+published cell's sum and non-negative atom counts. A group of 1..k-1 units is exposed
+when that bound is below k: its size is then known to be small. Nested recomputation
+(parent minus siblings), differencing of crossing areas (a ward minus the OAs inside it)
+and combinations of both are all the same programme.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import linprog
+
+from .cells import CellSpace
+
+
+@dataclass(frozen=True)
+class Target:
+    """A group of units that must not be pinned: max(weights . atoms) must reach `threshold`."""
+
+    kind: str            # small-cell | differencing | over-time
+    label: str
+    weights: np.ndarray  # per atom
+    threshold: float
+    true_value: int
+
+
+@dataclass(frozen=True)
+class Bound:
+    """An attacker's best upper bound and the published cells that hold it down."""
+
+    value: float
+    binding: np.ndarray  # indices of published cells with a non-zero dual
+
+
+class Attacker:
+    """Bounds groups of atoms from the cells published so far; `hide` removes a cell's total."""
+
+    def __init__(self, space: CellSpace, published: np.ndarray, cell_values: np.ndarray):
+        self.space = space
+        self.published = np.asarray(published, bool).copy()
+        self.values = np.asarray(cell_values, float)
+        self._refresh()
+
+    def _refresh(self) -> None:
+        self.rows = np.flatnonzero(self.published)
+        self.a_eq = self.space.membership[self.rows]
+        self.covered = np.asarray(self.a_eq.sum(axis=0)).ravel() > 0
+
+    def hide(self, cell: int) -> None:
+        self.published[cell] = False
+        self._refresh()
+
+    def bound(self, weights: np.ndarray) -> Bound:
+        """The largest value of `weights . atoms` consistent with the published cells."""
+        weights = np.asarray(weights, float)
+        if np.any((weights > 0) & ~self.covered):
+            return Bound(np.inf, self.rows[:0])  # a unit no published total counts can grow freely
+        result = linprog(-weights, A_eq=self.a_eq, b_eq=self.values[self.rows], bounds=(0, None), method="highs")
+        if result.status == 3:
+            return Bound(np.inf, self.rows[:0])
+        if result.status != 0:
+            raise RuntimeError(f"disclosure attack: the linear programme failed ({result.message})")
+        return Bound(-result.fun, self.rows[np.abs(result.eqlin.marginals) > 1e-9])
+
+    def exposes(self, target: Target) -> Bound | None:
+        """The bound that exposes `target`, or None when the target is safe."""
+        bound = self.bound(target.weights)
+        return bound if bound.value < target.threshold - 1e-6 else None

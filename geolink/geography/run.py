@@ -1,0 +1,133 @@
+"""The geography stage over a workspace: areas, uprn_area and record_area tables.
+
+Reads the gazetteer, the registered datasets and their matches; writes
+`area` (level, code, name, parent_code, households, geometry as WKB),
+`uprn_area` (uprn, household, placed_by, one column per level) and
+`record_area` (dataset, record_id, uprn, placed_by, one column per level) and
+`atom` (atom, one column per level): each distinct combination of codes, the pieces
+that every released area is a sum of (see geolink.disclosure.cells).
+"""
+
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+import pandas as pd
+import shapely
+
+from geolink import workspace
+from .areas import AreaLayers
+from .place import place_points, place_uprns, to_bng
+
+LINKED_BANDS = ("exact", "high", "parent")
+
+
+def run_geography(con: duckdb.DuckDBPyConnection, layers: AreaLayers,
+                  linked_bands: tuple[str, ...] = LINKED_BANDS) -> dict:
+    """Place every UPRN and every record; returns counts for the run report."""
+    workspace.require_tables(con, "gazetteer_address", stage="a gazetteer load")
+    addresses = con.execute("""
+        SELECT TRY_CAST(uprn AS BIGINT) AS uprn, TRY_CAST(parent_uprn AS BIGINT) AS parent_uprn,
+               classification, TRY_CAST(x AS DOUBLE) AS x, TRY_CAST(y AS DOUBLE) AS y
+        FROM gazetteer_address
+        WHERE TRY_CAST(uprn AS BIGINT) IS NOT NULL AND coalesce(status, 'approved') = 'approved'
+    """).df()
+    lookup = con.execute("SELECT * FROM onsud").df() if workspace.table_exists(con, "onsud") else None
+    uprn_area = place_uprns(addresses, layers, lookup)
+    workspace.replace_table(con, "area", _area_table(layers, uprn_area))
+
+    report = {"uprns": len(uprn_area), "uprns_outside": int(uprn_area[layers.levels[0]].isna().sum()),
+              "households": int(uprn_area["household"].sum()), "datasets": {}}
+    placed = [_place_records(con, spec, uprn_area, layers, linked_bands) for spec in workspace.datasets(con)]
+    record_area = pd.concat(placed, ignore_index=True) if placed else pd.DataFrame(
+        columns=["dataset", "record_id", "uprn", "placed_by", *layers.levels])
+    atoms = assign_atoms([uprn_area, record_area], layers.levels)
+    workspace.replace_table(con, "uprn_area", uprn_area)
+    workspace.replace_table(con, "record_area", record_area)
+    workspace.replace_table(con, "atom", atoms)
+    _create_linked_views(con)
+    for name, group in record_area.groupby("dataset"):
+        by = group["placed_by"].fillna("unplaced").value_counts()
+        report["datasets"][name] = {"records": len(group), **{k: int(by.get(k, 0)) for k in ("uprn", "point", "unplaced")}}
+    return report
+
+
+def assign_atoms(frames: list[pd.DataFrame], levels: list[str]) -> pd.DataFrame:
+    """Number each distinct combination of area codes (placed rows only) and write the
+    number into an `atom` column of every frame; returns the atom table."""
+    key = lambda f: f[levels].astype(str).agg("|".join, axis=1)  # noqa: E731
+    placed = [f[f[levels].notna().any(axis=1)] for f in frames]
+    combos = pd.concat([f[levels] for f in placed]).drop_duplicates()
+    combos = combos.sort_values(levels, na_position="last").reset_index(drop=True)
+    combos.insert(0, "atom", np.arange(len(combos), dtype=np.int64))
+    lookup = dict(zip(key(combos), combos["atom"]))
+    for frame in frames:
+        atom = key(frame).map(lookup) if len(frame) else pd.Series(dtype=float)
+        frame["atom"] = atom.astype("Int64")
+    return combos
+
+
+def _create_linked_views(con: duckdb.DuckDBPyConnection) -> None:
+    """linked_<dataset>: each record's own columns with its dataset, record_id and placement."""
+    for spec in workspace.datasets(con):
+        name, id_column = spec["name"], spec["id_column"]
+        own = [r[0] for r in con.execute(f"DESCRIBE service_{name}").fetchall()]
+        clash = [c for c in own if c in {"dataset", "record_id", "uprn", "placed_by", "atom"}]
+        exclude = f" EXCLUDE ({', '.join(clash)})" if clash else ""
+        con.execute(f"""
+            CREATE OR REPLACE VIEW linked_{name} AS
+            SELECT '{name}' AS dataset, CAST(s."{id_column}" AS VARCHAR) AS record_id, s.*{exclude},
+                   r.uprn, r.placed_by, r.atom
+            FROM service_{name} s
+            JOIN record_area r ON r.dataset = '{name}' AND r.record_id = CAST(s."{id_column}" AS VARCHAR)""")
+
+
+def _area_table(layers: AreaLayers, uprn_area: pd.DataFrame) -> pd.DataFrame:
+    """The canonical area table with households counted from the placed gazetteer."""
+    homes = uprn_area[uprn_area["household"]]
+    parts = []
+    for level in layers.levels:
+        layer = layers.layer(level)
+        counts = homes[level].value_counts()
+        parts.append(pd.DataFrame({
+            "level": level, "code": layer["code"], "name": layer["name"], "parent_code": layer["parent_code"],
+            "households": layer["code"].map(counts).fillna(0).astype("int64"),
+            "geometry": shapely.to_wkb(layer.geometry.values),
+        }))
+    return pd.concat(parts, ignore_index=True)
+
+
+def _place_records(con, spec: dict, uprn_area: pd.DataFrame, layers: AreaLayers,
+                   linked_bands: tuple[str, ...]) -> pd.DataFrame:
+    """A dataset's records placed by their linked UPRN, else by their own coordinates."""
+    name = spec["name"]
+    coords = _coordinate_sql(spec)
+    records = con.execute(f"""
+        SELECT CAST(s."{spec['id_column']}" AS VARCHAR) AS record_id, m.uprn, m.band, {coords}
+        FROM "service_{name}" s
+        LEFT JOIN "match" m ON m.dataset = ? AND m.record_id = CAST(s."{spec['id_column']}" AS VARCHAR)
+    """, [name]).df()
+    linked = records["band"].isin(linked_bands) & records["uprn"].notna()
+    uprn = pd.to_numeric(records["uprn"].where(linked), errors="coerce").astype("Int64")
+    by_uprn = pd.DataFrame({"uprn": uprn}).merge(uprn_area.drop(columns=["household", "placed_by"]),
+                                                 on="uprn", how="left")
+    x, y = records["px"].to_numpy(float), records["py"].to_numpy(float)
+    if spec.get("lat_column"):
+        x, y = to_bng(x, y)
+    by_point = place_points(x, y, layers)
+    has_uprn = by_uprn[layers.levels[0]].notna().to_numpy()
+    has_point = by_point[layers.levels[0]].notna().to_numpy()
+    levels = list(layers.levels)
+    codes = by_uprn[levels].where(np.repeat(has_uprn[:, None], len(levels), axis=1), by_point[levels])
+    placed_by = np.select([has_uprn, has_point], ["uprn", "point"], None)
+    return pd.concat([pd.DataFrame({"dataset": name, "record_id": records["record_id"],
+                                    "uprn": uprn.where(has_uprn), "placed_by": placed_by}), codes], axis=1)
+
+
+def _coordinate_sql(spec: dict) -> str:
+    """px, py from the dataset's coordinate columns: easting/northing or longitude/latitude."""
+    pairs = [("x_column", "y_column"), ("lon_column", "lat_column")]
+    for cx, cy in pairs:
+        if spec.get(cx) and spec.get(cy):
+            return f'TRY_CAST(s."{spec[cx]}" AS DOUBLE) AS px, TRY_CAST(s."{spec[cy]}" AS DOUBLE) AS py'
+    return "CAST(NULL AS DOUBLE) AS px, CAST(NULL AS DOUBLE) AS py"
