@@ -49,3 +49,11 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip("../shared/data is not present")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def demo_dir(tmp_path_factory):
+    """`geolink demo --out D` run once: (D, the stage log)."""
+    out = tmp_path_factory.mktemp("demo") / "D"
+    result = run_geolink("demo", "--out", out)
+    return out, result.stderr

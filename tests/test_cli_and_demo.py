@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import duckdb
-import pytest
-
 from conftest import run_geolink
 
 
@@ -12,13 +10,6 @@ def test_help_lists_the_commands():
     out = run_geolink("--help").stdout
     for command in ("synth", "demo"):
         assert command in out
-
-
-@pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory):
-    out = tmp_path_factory.mktemp("demo") / "D"
-    result = run_geolink("demo", "--out", out)
-    return out, result.stderr
 
 
 def test_demo_writes_the_layout(demo_dir):

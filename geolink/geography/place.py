@@ -40,7 +40,7 @@ def locate(x: np.ndarray, y: np.ndarray, codes: np.ndarray, polygons: np.ndarray
     codes = np.asarray(codes, dtype=object)
     order = np.lexsort((codes[poly_i].astype(str), point_i))
     point_i, poly_i = point_i[order], poly_i[order]
-    first = np.r_[True, point_i[1:] != point_i[:-1]]
+    first = np.r_[True, point_i[1:] != point_i[:-1]] if len(point_i) else np.zeros(0, bool)
     result[valid[point_i[first]]] = codes[poly_i[first]]
     outside = np.flatnonzero(pd.isna(result[valid]))
     if len(outside) and snap > 0:
