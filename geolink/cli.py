@@ -175,6 +175,7 @@ def release(
     workspace_path: Path = typer.Argument(..., metavar="WORKSPACE", help="The workspace DuckDB file."),
     out: Path = typer.Option(..., "--out", "-o", help="Folder for the release: aggregates.duckdb/.csv/.gpkg/.parquet and manifest.json."),
     policy_file: Path = typer.Option(None, "--policy", help="Disclosure policy YAML (k, method: round|cell_key|none, rounding_base, min_cohort, dp_epsilon, ...). Default: k=10, base-5 rounding, cohort 60."),
+    workers: int = typer.Option(os.cpu_count() or 1, "--workers", help="Processes for protecting and attacking measures side by side (used on larger towns)."),
 ) -> None:
     """Write disclosure-controlled aggregates, only after the gate's attacks all fail.
 
@@ -190,7 +191,7 @@ def release(
     con = workspace.connect(workspace_path)
     try:
         with console.status("Protecting and attacking the candidate release..."):
-            result = run_release(con, out, policy)
+            result = run_release(con, out, policy, workers=workers)
     except ReleaseRefused as refused:
         console.print(escape(str(refused)), style="red")
         raise typer.Exit(1) from refused

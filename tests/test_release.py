@@ -175,3 +175,40 @@ def test_differential_privacy_noise_is_recorded_with_its_epsilon(workspace_copy,
     assert manifest["dp"] == {"mechanism": "two-sided geometric", "epsilon": 1.0}
     values = pd.read_csv(tmp_path / "dp" / "aggregates.csv")["value"].dropna()
     assert not values.between(1, 9).any()
+
+
+def test_custom_areas_and_sql_measures_flow_into_a_protected_release(demo_dir, workspace_copy, tmp_path):
+    import shapely
+
+    out, _ = demo_dir
+    lad = gpd.read_file(out / "input" / "areas.gpkg", layer="lad")
+    x0, y0, x1, y1 = lad.total_bounds
+    middle = (x0 + x1) / 2
+    halves = gpd.GeoDataFrame({"code": ["WEST", "EAST"], "name": ["West side", "East side"]},
+                              geometry=[shapely.box(x0, y0, middle, y1), shapely.box(middle, y0, x1, y1)],
+                              crs=27700).to_crs(4326)  # any CRS: reprojected on the way in
+    halves.to_file(tmp_path / "halves.geojson")
+    run_geolink("geography", workspace_copy, "--areas", out / "input" / "areas.gpkg",
+                "--custom", f"halves={tmp_path / 'halves.geojson'}")
+    spec = tmp_path / "measures.yaml"
+    spec.write_text(
+        "measures:\n"
+        "  urgent_repair_households:\n"
+        "    count: households\n"
+        "    sql: SELECT uprn FROM linked_housing_repairs WHERE priority IN ('urgent', 'emergency')\n"
+        "  cts_households:\n"
+        "    dataset: council_tax_support\n")
+    run_geolink("measures", workspace_copy, "--spec", spec)
+    run_geolink("release", workspace_copy, "--out", tmp_path / "r")
+    table = pd.read_csv(tmp_path / "r" / "aggregates.csv")
+    assert set(table["measure"]) == {"urgent_repair_households", "cts_households"}
+    halves_rows = table[table["level"] == "halves"]
+    assert set(halves_rows["area_name"]) == {"West side", "East side"}
+    whole = table[(table["level"] == "lad") & (table["measure"] == "cts_households")]["value"].iloc[0]
+    assert halves_rows[halves_rows["measure"] == "cts_households"]["value"].sum() == pytest.approx(whole, abs=10)
+    assert not table["value"].dropna().between(1, 9).any()
+
+
+def test_geography_without_a_workspace_or_areas_says_what_is_missing(tmp_path):
+    result = run_geolink("geography", tmp_path / "none.duckdb", "--areas", tmp_path / "none.gpkg", check=False)
+    assert result.returncode == 2 and "no area file" in result.stderr

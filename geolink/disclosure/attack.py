@@ -39,36 +39,52 @@ class Bound:
 
 
 class Attacker:
-    """Bounds groups of atoms from the cells published so far; `hide` removes a cell's total."""
+    """Bounds groups of atoms from the cells published so far; `hide` removes a cell's total.
 
-    def __init__(self, space: CellSpace, published: np.ndarray, cell_values: np.ndarray):
+    Most hidden groups are shown safe by a small programme over their neighbourhood
+    (the atoms of the same LSOA, then MSOA, ...) with every other atom held at its true
+    value: a feasible point there is feasible in the whole town, so reaching the
+    threshold locally proves safety. Only groups that fail locally get the full programme.
+    """
+
+    def __init__(self, space: CellSpace, published: np.ndarray, atom_values: np.ndarray):
         self.space = space
         self.published = np.asarray(published, bool).copy()
-        self.values = np.asarray(cell_values, float)
+        self.atom_values = np.asarray(atom_values, float)
+        self.values = np.asarray(space.membership @ self.atom_values, float)
         self._refresh()
 
     def _refresh(self) -> None:
         self.rows = np.flatnonzero(self.published)
-        self.a_eq = self.space.membership[self.rows]
+        self.a_eq = self.space.membership[self.rows].tocsc()
         self.covered = np.asarray(self.a_eq.sum(axis=0)).ravel() > 0
 
     def hide(self, cell: int) -> None:
         self.published[cell] = False
         self._refresh()
 
-    def bound(self, weights: np.ndarray) -> Bound:
-        """The largest value of `weights . atoms` consistent with the published cells."""
+    def bound(self, weights: np.ndarray, atoms: np.ndarray | None = None) -> Bound:
+        """The largest value of `weights . atoms` consistent with the published cells,
+        letting only `atoms` (default: all) differ from their true values."""
         weights = np.asarray(weights, float)
         if np.any((weights > 0) & ~self.covered):
             return Bound(np.inf, self.rows[:0])  # a unit no published total counts can grow freely
-        result = linprog(-weights, A_eq=self.a_eq, b_eq=self.values[self.rows], bounds=(0, None), method="highs")
+        atoms = np.arange(len(weights)) if atoms is None else atoms
+        sub = self.a_eq[:, atoms]
+        live = np.flatnonzero(np.diff(sub.tocsr().indptr) > 0)
+        sub = sub.tocsr()[live]
+        result = linprog(-weights[atoms], A_eq=sub, b_eq=sub @ self.atom_values[atoms], bounds=(0, None),
+                         method="highs")
         if result.status == 3:
             return Bound(np.inf, self.rows[:0])
         if result.status != 0:
             raise RuntimeError(f"disclosure attack: the linear programme failed ({result.message})")
-        return Bound(-result.fun, self.rows[np.abs(result.eqlin.marginals) > 1e-9])
+        return Bound(-result.fun, self.rows[live[np.abs(result.eqlin.marginals) > 1e-9]])
 
     def exposes(self, target: Target) -> Bound | None:
         """The bound that exposes `target`, or None when the target is safe."""
-        bound = self.bound(target.weights)
-        return bound if bound.value < target.threshold - 1e-6 else None
+        for atoms in self.space.neighbourhoods(np.asarray(target.weights) != 0):
+            bound = self.bound(target.weights, atoms)
+            if bound.value >= target.threshold - 1e-6:
+                return None
+        return bound

@@ -10,6 +10,7 @@ released. That is what the attacks and the secondary suppression work on.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -41,9 +42,26 @@ class CellSpace:
         membership = sparse.csr_matrix((np.ones(len(rows_a)), (rows_a, cols_a)), shape=(len(cells), len(atoms)))
         return cls(cells, membership, atoms)
 
+    @cached_property
+    def level_codes(self) -> list[np.ndarray]:
+        """Each level's atom codes as integers (-1 where the atom is in no area of it)."""
+        return [pd.factorize(self.atoms[level])[0] for level in self.atoms.columns]
+
     def totals(self, atom_values: np.ndarray) -> np.ndarray:
         """Each cell's sum of the atom values."""
         return np.asarray(self.membership @ np.asarray(atom_values, float)).round().astype(np.int64)
+
+    def neighbourhoods(self, support: np.ndarray) -> list[np.ndarray]:
+        """Growing sets of atoms around `support`: those sharing its area at each level
+        (skipping the finest, which holds the support itself), ending with every atom."""
+        sets, seen = [], set()
+        for codes in self.level_codes[1:]:
+            wanted = np.unique(codes[support])
+            atoms = np.flatnonzero(np.isin(codes, wanted[wanted >= 0]) | support)
+            if len(atoms) not in seen and len(atoms) < len(self.atoms):
+                sets.append(atoms)
+                seen.add(len(atoms))
+        return sets + [np.arange(len(self.atoms))]
 
     def contains(self, cell: int, target: np.ndarray) -> bool:
         """Whether cell `cell` holds every atom with a non-zero weight in `target`."""

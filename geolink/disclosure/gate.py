@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from geolink.parallel import ordered_map
+
 from .attack import Attacker
 from .cells import CellSpace
 from .policy import Policy
@@ -41,15 +43,24 @@ class MeasureTruth:
 
 
 def check_release(candidate: pd.DataFrame, areas: pd.DataFrame, policy: Policy,
-                  truth: dict[str, MeasureTruth]) -> list[Finding]:
-    """Every attack on `candidate`; `areas` has level, code, name of every releasable area."""
+                  truth: dict[str, MeasureTruth], workers: int = 1) -> list[Finding]:
+    """Every attack on `candidate`; `areas` has level, code, name of every releasable area.
+
+    The linear-programme attacks of different measures run on up to `workers` processes."""
     findings = _schema(candidate, areas, truth)
     if findings:
         return findings  # the table cannot be trusted to mean what its columns say
-    for name, rows in candidate.groupby("measure", sort=True):
+    groups = list(candidate.groupby("measure", sort=True))
+    for name, rows in groups:
         findings += _values(name, rows, policy, truth[name])
-        findings += _recovery(name, rows, policy, truth[name])
+    jobs = [(name, rows, policy, truth[name]) for name, rows in groups]
+    for found in ordered_map(_recovery_job, jobs, workers):
+        findings += found
     return findings
+
+
+def _recovery_job(job: tuple) -> list[Finding]:
+    return _recovery(*job)
 
 
 def _schema(candidate: pd.DataFrame, areas: pd.DataFrame, truth: dict) -> list[Finding]:
@@ -117,7 +128,7 @@ def _recovery(name: str, rows: pd.DataFrame, policy: Policy, truth: MeasureTruth
     findings = []
     attack = Policy(k=policy.k, differencing=True, min_cohort=0)
     names = {SMALL: "recomputation", OVER_TIME: "differencing over time"}
-    attacker = Attacker(space, published, values)
+    attacker = Attacker(space, published, truth.atom_counts)
     for target in targets(space, truth.atom_counts, values, flags, attack, truth.previous):
         bound = attacker.exposes(target)
         if bound is not None:

@@ -78,7 +78,7 @@ def protect(space: CellSpace, atom_counts: np.ndarray, atom_keys: np.ndarray | N
         flags[(flags == None) & (change > 0) & (change < k)] = OVER_TIME  # noqa: E711
     fixed = n_targets = 0
     if policy.secondary_suppression:
-        attacker = Attacker(space, flags == None, values)  # noqa: E711
+        attacker = Attacker(space, flags == None, atom_counts)  # noqa: E711
         for target in targets(space, atom_counts, values, flags, policy, previous):
             n_targets += 1
             while (bound := attacker.exposes(target)) is not None:

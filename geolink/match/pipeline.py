@@ -7,10 +7,8 @@ once: matched, in review, unmatched, or rejected with its reason.
 
 from __future__ import annotations
 
-import multiprocessing
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from geolink.address import normalise_postcode, parse_addresses
+from geolink.parallel import process_pool
 from geolink.gazetteer.prepare import PreparedReference, prepare_reference
 from . import elements
 from .candidates import candidate_pairs
@@ -111,9 +110,7 @@ def _run_batches(jobs, ref: PreparedReference, model: Model, workers: int):
         for texts, postcodes in jobs:
             yield match_batch(texts, postcodes, ref, model)
         return
-    context = multiprocessing.get_context("spawn")  # DuckDB is not fork-safe
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_open_reference,
-                             initargs=(str(ref.path),)) as pool:
+    with process_pool(workers, initializer=_open_reference, initargs=(str(ref.path),)) as pool:
         yield from pool.map(_match_in_worker, jobs, [model] * len(jobs))
 
 

@@ -9,10 +9,11 @@ import numpy as np
 import pandas as pd
 
 from geolink import workspace
-from geolink.disclosure import CellSpace, Policy, protect
+from geolink.disclosure import CellSpace, Policy, Protected, protect
 from geolink.disclosure.gate import RELEASE_COLUMNS, MeasureTruth
 from geolink.geography import NESTED_LEVELS
 from geolink.measures.stats import compare_to_whole, rates
+from geolink.parallel import ordered_map
 
 
 @dataclass
@@ -24,10 +25,15 @@ class Candidate:
     measures: pd.DataFrame
     truth: dict[str, MeasureTruth]
     stats: dict[str, dict]
+    workers: int = 1  # processes worth using on this town's size
 
 
-def build_candidate(con: duckdb.DuckDBPyConnection, policy: Policy, rng: np.random.Generator | None = None) -> Candidate:
-    """Protect each measure in the workspace under `policy`."""
+PARALLEL_ATOMS = 500  # below this, starting processes costs more than it saves
+
+
+def build_candidate(con: duckdb.DuckDBPyConnection, policy: Policy, rng: np.random.Generator | None = None,
+                    workers: int = 1) -> Candidate:
+    """Protect each measure in the workspace under `policy`, measures side by side on `workers` processes."""
     workspace.require_tables(con, "measure", "measure_atom", stage="the measures stage")
     areas = con.execute("SELECT level, code, name, parent_code, households FROM area").df()
     atoms = con.execute("SELECT * FROM atom ORDER BY atom").df()
@@ -36,20 +42,27 @@ def build_candidate(con: duckdb.DuckDBPyConnection, policy: Policy, rng: np.rand
     denominators = space.cells.merge(areas, on=["level", "code"], how="left")["households"].to_numpy()
     measures = con.execute("SELECT name, count, datasets, description FROM measure ORDER BY name").df()
     history = _history(con)
-    tables, truth, stats = [], {}, {}
-    for name, unit in zip(measures["name"], measures["count"]):
+    jobs = []
+    for name in measures["name"]:
         per_atom = con.execute("SELECT atom, units, key_sum FROM measure_atom WHERE measure = ?", [name]).df()
         counts = np.zeros(len(atoms), np.int64)
         keys = np.zeros(len(atoms), np.int64)
         counts[per_atom["atom"].to_numpy()] = per_atom["units"].to_numpy()
         keys[per_atom["atom"].to_numpy()] = per_atom["key_sum"].to_numpy()
-        previous = _previous(history, name, space)
-        result = protect(space, counts, keys, policy, previous, rng)
-        truth[name] = MeasureTruth(space, counts, previous)
+        jobs.append((space, counts, keys, policy, _previous(history, name, space), rng))
+    workers = workers if len(atoms) >= PARALLEL_ATOMS else 1
+    results = ordered_map(_protect_job, jobs, workers)
+    tables, truth, stats = [], {}, {}
+    for (name, unit), job, result in zip(zip(measures["name"], measures["count"]), jobs, results):
+        truth[name] = MeasureTruth(space, job[1], job[4])
         stats[name] = {"targets": result.targets, "secondary": result.exposures_fixed}
         tables.append(_with_rates(result.cells, denominators, areas, unit, name))
     table = pd.concat(tables, ignore_index=True)[list(RELEASE_COLUMNS)]
-    return Candidate(table, areas, measures, truth, stats)
+    return Candidate(table, areas, measures, truth, stats, workers)
+
+
+def _protect_job(job: tuple) -> Protected:
+    return protect(*job)
 
 
 def _with_rates(cells: pd.DataFrame, denominators: np.ndarray, areas: pd.DataFrame, unit: str, name: str) -> pd.DataFrame:

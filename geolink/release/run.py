@@ -37,10 +37,10 @@ class ReleaseResult:
 
 
 def run_release(con: duckdb.DuckDBPyConnection, out: Path, policy: Policy,
-                rng: np.random.Generator | None = None) -> ReleaseResult:
+                rng: np.random.Generator | None = None, workers: int = 1) -> ReleaseResult:
     """Build the candidate, attack it, write it if every check passes, and log it in the workspace."""
-    candidate = build_candidate(con, policy, rng)
-    findings = check_release(candidate.table, candidate.areas, policy, candidate.truth)
+    candidate = build_candidate(con, policy, rng, workers)
+    findings = check_release(candidate.table, candidate.areas, policy, candidate.truth, candidate.workers)
     if findings:
         raise ReleaseRefused(findings)
     table = candidate.table
