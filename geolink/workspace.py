@@ -48,7 +48,8 @@ def require_tables(con: duckdb.DuckDBPyConnection, *names: str, stage: str) -> N
     """Stop with a message naming the earlier stage to run when an input table is missing."""
     missing = [n for n in names if not table_exists(con, n)]
     if missing:
-        raise GeolinkError(f"the workspace has no {', '.join(missing)} table; run {stage} first")
+        tables = "table" if len(missing) == 1 else "tables"
+        raise GeolinkError(f"the workspace has no {' or '.join(missing)} {tables}; run {stage} first")
 
 
 DATASET_COLUMNS = ("name", "id_column", "x_column", "y_column", "lat_column", "lon_column")

@@ -116,7 +116,8 @@ def test_a_weakened_policy_is_refused_and_nothing_is_written(workspace_copy, tmp
     policy.write_text("name: no-secondary\nsecondary_suppression: false\n")
     result = run_geolink("release", workspace_copy, "--out", tmp_path / "r", "--policy", policy, check=False)
     assert result.returncode == 1
-    assert "release refused" in result.stderr and "recomputation" in result.stderr
+    message = " ".join(result.stderr.split())
+    assert "release refused" in message and "recomputation" in message
     assert not (tmp_path / "r").exists() or not any((tmp_path / "r").iterdir())
 
 
@@ -124,7 +125,7 @@ def test_a_bad_policy_file_gets_a_clear_message(workspace_copy, tmp_path):
     policy = tmp_path / "bad.yaml"
     policy.write_text("k: 10\nthreshold: 3\n")
     result = run_geolink("release", workspace_copy, "--out", tmp_path / "r", "--policy", policy, check=False)
-    assert result.returncode == 2 and "unknown setting(s) threshold" in result.stderr
+    assert result.returncode == 2 and "unknown setting(s) threshold" in " ".join(result.stderr.split())
 
 
 def test_a_second_release_cannot_be_differenced_against_the_first(workspace_copy, tmp_path):
@@ -211,4 +212,27 @@ def test_custom_areas_and_sql_measures_flow_into_a_protected_release(demo_dir, w
 
 def test_geography_without_a_workspace_or_areas_says_what_is_missing(tmp_path):
     result = run_geolink("geography", tmp_path / "none.duckdb", "--areas", tmp_path / "none.gpkg", check=False)
-    assert result.returncode == 2 and "no area file" in result.stderr
+    assert result.returncode == 2 and "no area file" in " ".join(result.stderr.split())
+
+
+def test_stages_run_out_of_order_name_the_stage_to_run_first(tmp_path):
+    import duckdb as db
+
+    empty = tmp_path / "empty.duckdb"
+    db.connect(str(empty)).close()
+    result = run_geolink("release", empty, "--out", tmp_path / "r", check=False)
+    assert result.returncode == 2 and "run the measures stage first" in " ".join(result.stderr.split())
+    spec = tmp_path / "m.yaml"
+    spec.write_text("measures:\n  m:\n    dataset: council_tax_support\n")
+    result = run_geolink("measures", empty, "--spec", spec, check=False)
+    assert result.returncode == 2 and "run the geography stage first" in " ".join(result.stderr.split())
+
+
+def test_a_measure_with_broken_sql_or_an_unknown_dataset_is_named(workspace_copy, tmp_path):
+    spec = tmp_path / "m.yaml"
+    spec.write_text("measures:\n  broken:\n    count: households\n    sql: SELECT uprn FROM no_such_table\n")
+    result = run_geolink("measures", workspace_copy, "--spec", spec, check=False)
+    assert result.returncode == 2 and "measure 'broken': its SQL failed" in " ".join(result.stderr.split())
+    spec.write_text("measures:\n  m:\n    dataset: parking_permits\n")
+    result = run_geolink("measures", workspace_copy, "--spec", spec, check=False)
+    assert result.returncode == 2 and "no dataset parking_permits" in " ".join(result.stderr.split())

@@ -27,7 +27,6 @@ class Target:
     label: str
     weights: np.ndarray  # per atom
     threshold: float
-    true_value: int
 
 
 @dataclass(frozen=True)

@@ -129,7 +129,7 @@ def _recovery(name: str, rows: pd.DataFrame, policy: Policy, truth: MeasureTruth
     attack = Policy(k=policy.k, differencing=True, min_cohort=0)
     names = {SMALL: "recomputation", OVER_TIME: "differencing over time"}
     attacker = Attacker(space, published, truth.atom_counts)
-    for target in targets(space, truth.atom_counts, values, flags, attack, truth.previous):
+    for target in targets(space, truth.atom_counts, flags, attack, truth.previous):
         bound = attacker.exposes(target)
         if bound is not None:
             check = names.get(target.kind, "differencing")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, fields
 
 from geolink.errors import GeolinkError
 
@@ -52,10 +52,6 @@ class Policy:
 
     def as_dict(self) -> dict:
         return asdict(self)
-
-    def stricter(self, k: int | None = None, min_cohort: int | None = None) -> Policy:
-        """This policy with thresholds raised to another party's (e.g. an agreement's) where higher."""
-        return replace(self, k=max(self.k, k or 0), min_cohort=max(self.min_cohort, min_cohort or 0))
 
 
 def policy_from_dict(spec: dict | None) -> Policy:

@@ -30,13 +30,13 @@ class Protected:
     exposures_fixed: int
 
 
-def targets(space: CellSpace, atom_counts: np.ndarray, cell_values: np.ndarray, flags: np.ndarray,
+def targets(space: CellSpace, atom_counts: np.ndarray, flags: np.ndarray,
             policy: Policy, previous: np.ndarray | None = None) -> Iterator[Target]:
     """Groups that must stay hidden: suppressed small cells, small atoms, and recent changes."""
     k = policy.k
     membership = space.membership
     for i in np.flatnonzero(flags == SMALL):
-        yield Target(SMALL, _label(space, i), membership[i].toarray().ravel(), k, int(cell_values[i]))
+        yield Target(SMALL, _label(space, i), membership[i].toarray().ravel(), k)
     if policy.differencing:
         cell_sets = {tuple(membership[i].indices) for i in range(membership.shape[0])}
         for j in np.flatnonzero((atom_counts > 0) & (atom_counts < k)):
@@ -45,13 +45,13 @@ def targets(space: CellSpace, atom_counts: np.ndarray, cell_values: np.ndarray, 
             weights = np.zeros(len(atom_counts))
             weights[j] = 1
             codes = ", ".join(f"{lv} {c}" for lv, c in space.atoms.iloc[j].items() if c is not None)
-            yield Target(DIFFERENCING, f"the part of {codes}", weights, k, int(atom_counts[j]))
+            yield Target(DIFFERENCING, f"the part of {codes}", weights, k)
     if previous is not None:
         # A change of 1..k-1 is hidden while the cell could, for all an attacker knows,
         # have grown by k or more since the last release.
         for i in np.flatnonzero(flags == OVER_TIME):
             yield Target(OVER_TIME, f"the change in {_label(space, i)} since the last release",
-                         membership[i].toarray().ravel(), previous[i] + k, int(cell_values[i] - previous[i]))
+                         membership[i].toarray().ravel(), previous[i] + k)
 
 
 def _label(space: CellSpace, i: int) -> str:
@@ -79,7 +79,7 @@ def protect(space: CellSpace, atom_counts: np.ndarray, atom_keys: np.ndarray | N
     fixed = n_targets = 0
     if policy.secondary_suppression:
         attacker = Attacker(space, flags == None, atom_counts)  # noqa: E711
-        for target in targets(space, atom_counts, values, flags, policy, previous):
+        for target in targets(space, atom_counts, flags, policy, previous):
             n_targets += 1
             while (bound := attacker.exposes(target)) is not None:
                 cell = _cell_to_suppress(space, bound.binding, values, target, bound.value)
