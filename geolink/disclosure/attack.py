@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from scipy.optimize import linprog
 
 from .cells import CellSpace
@@ -40,10 +41,12 @@ class Bound:
 class Attacker:
     """Bounds groups of atoms from the cells published so far; `hide` removes a cell's total.
 
-    Most hidden groups are shown safe by a small programme over their neighbourhood
-    (the atoms of the same LSOA, then MSOA, ...) with every other atom held at its true
-    value: a feasible point there is feasible in the whole town, so reaching the
-    threshold locally proves safety. Only groups that fail locally get the full programme.
+    Two cheap proofs of safety come first. Atoms that lie in exactly the same published
+    cells can trade units without changing any published total, so a group can take in
+    all units of its atoms' classes. Failing that, a small programme over the group's
+    neighbourhood (the atoms of the same LSOA, then MSOA, ...) with every other atom held
+    at its true value: a feasible point there is feasible in the whole town. Only groups
+    that fail both get the full programme.
     """
 
     def __init__(self, space: CellSpace, published: np.ndarray, atom_values: np.ndarray):
@@ -57,6 +60,10 @@ class Attacker:
         self.rows = np.flatnonzero(self.published)
         self.a_eq = self.space.membership[self.rows].tocsc()
         self.covered = np.asarray(self.a_eq.sum(axis=0)).ravel() > 0
+        indptr, indices = self.a_eq.indptr, self.a_eq.indices
+        signatures = [indices[indptr[j]:indptr[j + 1]].tobytes() for j in range(self.a_eq.shape[1])]
+        self.exchange_class = pd.factorize(pd.Series(signatures, dtype=object))[0]
+        self.class_total = np.bincount(self.exchange_class, weights=self.atom_values)
 
     def hide(self, cell: int) -> None:
         self.published[cell] = False
@@ -80,8 +87,18 @@ class Attacker:
             raise RuntimeError(f"disclosure attack: the linear programme failed ({result.message})")
         return Bound(-result.fun, self.rows[live[np.abs(result.eqlin.marginals) > 1e-9]])
 
+    def exchange_bound(self, weights: np.ndarray) -> float:
+        """A value the group reaches by taking in every unit of its atoms' exchange classes."""
+        weights = np.asarray(weights)
+        if not np.isin(weights, (0, 1)).all():
+            return -np.inf
+        classes = np.unique(self.exchange_class[weights == 1])
+        return float(self.class_total[classes].sum())
+
     def exposes(self, target: Target) -> Bound | None:
         """The bound that exposes `target`, or None when the target is safe."""
+        if self.exchange_bound(target.weights) >= target.threshold - 1e-6:
+            return None
         for atoms in self.space.neighbourhoods(np.asarray(target.weights) != 0):
             bound = self.bound(target.weights, atoms)
             if bound.value >= target.threshold - 1e-6:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from random_towns import determined, towns
 
-from geolink.disclosure import COHORT, DIFFERENCING, OVER_TIME, SECONDARY, SMALL, CellSpace, Policy, protect
+from geolink.disclosure import COHORT, DIFFERENCING, OVER_TIME, SECONDARY, SMALL, Attacker, CellSpace, Policy, protect
 
 NONE = Policy(method="none", min_cohort=0)
 
@@ -129,3 +130,15 @@ def test_random_towns_publish_nothing_small_and_nothing_recoverable(town):
                 continue
             total = sum(truth[(child, c)] for c in group[child] if hidden[(child, c)])
             assert total == 0 or total >= policy.k, (parent, p, total)
+
+
+@settings(max_examples=40, deadline=None)
+@given(towns, st.floats(0.0, 0.8), st.integers(0, 2**32 - 1))
+def test_the_exchange_shortcut_never_claims_more_than_the_attacker_can_be_denied(town, hidden_share, seed):
+    space, counts = town
+    rng = np.random.default_rng(seed)
+    published = rng.random(len(space.cells)) > hidden_share
+    attacker = Attacker(space, published, counts)
+    for i in range(len(space.cells)):
+        weights = space.membership[i].toarray().ravel()
+        assert attacker.exchange_bound(weights) <= attacker.bound(weights).value + 1e-6
