@@ -204,6 +204,47 @@ def release(
         console.print(f"  {path}")
 
 
+@app.command(name="map")
+def map_command(
+    release_dir: Path = typer.Argument(..., metavar="RELEASE_DIR", help="A folder written by `geolink release`."),
+    measure: str = typer.Option(..., "--measure", "-m", help="Measure to map (see the release's manifest.json)."),
+    level: str = typer.Option("lsoa", "--level", "-l", help="oa, lsoa, msoa, ward, lad or a custom level; in HTML the starting level."),
+    out: Path = typer.Option(..., "--out", "-o", help="Output file: .png, .pdf or .svg (static) or .html (interactive, works offline)."),
+    scheme: str = typer.Option("quantiles", "--scheme", help="Class breaks: quantiles, natural_breaks or equal_interval."),
+    classes: int = typer.Option(5, "--classes", min=2, max=7, help="Number of classes (2 to 7)."),
+    show: str = typer.Option("rate", "--show", help="Static maps: rate (per 1,000 households) or value (the count)."),
+    tile_url: str = typer.Option(None, "--tile-url", help="HTML only: a basemap tile URL such as https://tile.example/{z}/{x}/{y}.png (none by default: nothing is fetched)."),
+) -> None:
+    """Draw a choropleth of a release: suppressed areas hatched, policy and source in the footnote."""
+    from .maps import draw_map, read_release
+    from .maps.interactive import write_map_page
+
+    release = read_release(release_dir)
+    release.layer(level, measure)  # checks both names with a clear message
+    if out.suffix.lower() == ".html":
+        write_map_page(release, out, scheme=scheme, classes=classes, tile_url=tile_url, level=level, measure=measure)
+    else:
+        draw_map(release, measure, level, out, scheme=scheme, classes=classes, show=show)
+    console.print(f"map written to {out}")
+
+
+@app.command()
+def serve(
+    release_dir: Path = typer.Argument(..., metavar="RELEASE_DIR", help="A folder written by `geolink release`."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (127.0.0.1: this machine only)."),
+    port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    tile_url: str = typer.Option(None, "--tile-url", help="Basemap tile URL for the map (none by default)."),
+) -> None:
+    """Serve a release read-only: map (/), area profiles (/area/CODE), table (/table), SQL console (/sql, POST /api/sql)."""
+    import uvicorn
+
+    from .web import create_app
+
+    app_ = create_app(release_dir, tile_url=tile_url)
+    console.print(f"serving {release_dir} on http://{host}:{port}/ (Ctrl+C to stop)")
+    uvicorn.run(app_, host=host, port=port, log_level="warning")
+
+
 @app.command()
 def demo(
     out: Path = typer.Option(Path("demo-output"), "--out", "-o", help="Folder for the whole run (input, workspace, matches, release, maps)."),
@@ -215,10 +256,8 @@ def demo(
     """
     from .demo import run_demo
 
-    marks = {"done": "[green]done[/]", "not built": "[yellow]not built[/]"}
-
-    def report(stage: str, status: str, message: str) -> None:
-        console.print(f"{stage:>10}  {marks[status]:<20} {message}")
+    def report(stage: str, message: str) -> None:
+        console.print(f"{stage:>10}  [green]done[/]  {escape(message)}")
 
     started = time.perf_counter()
     run_demo(out, report)

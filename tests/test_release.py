@@ -72,7 +72,10 @@ def test_the_duckdb_release_opens_read_only_and_holds_only_aggregates(release):
     out, table = release
     con = duckdb.connect(str(out / "release" / "aggregates.duckdb"), read_only=True)
     tables = dict(con.execute("SELECT table_name, table_type FROM information_schema.tables").fetchall())
-    assert {t for t, kind in tables.items() if kind == "BASE TABLE"} == {"aggregates", "measures"}
+    assert {t for t, kind in tables.items() if kind == "BASE TABLE"} == {"aggregates", "measures", "areas"}
+    area_columns = [c for (c,) in con.execute("SELECT column_name FROM information_schema.columns "
+                                               "WHERE table_name = 'areas'").fetchall()]
+    assert area_columns == ["level", "code", "name", "parent_code"]
     assert {"oa", "lsoa", "msoa", "ward", "lad"} <= {t for t, kind in tables.items() if kind == "VIEW"}
     assert con.execute("SELECT count(*) FROM aggregates").fetchone()[0] == len(table)
     columns = [c for (c,) in con.execute("SELECT column_name FROM information_schema.columns "

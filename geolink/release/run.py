@@ -63,7 +63,7 @@ def run_release(con: duckdb.DuckDBPyConnection, out: Path, policy: Policy,
     if policy.dp_epsilon is not None:
         manifest["dp"] = {"mechanism": "two-sided geometric", "epsilon": policy.dp_epsilon}
     geometry = con.execute("SELECT level, code, geometry FROM area").df()
-    files = write_release(table, candidate.measures, geometry, manifest, out)
+    files = write_release(table, candidate.measures, candidate.areas, geometry, manifest, out)
     _log_release(con, candidate, manifest)
     return ReleaseResult(files, manifest)
 

@@ -16,14 +16,14 @@ CRS = "EPSG:27700"
 FILES = ("aggregates.duckdb", "aggregates.csv", "aggregates.gpkg", "aggregates.parquet", "manifest.json")
 
 
-def write_release(table: pd.DataFrame, measures: pd.DataFrame, geometry: pd.DataFrame, manifest: dict,
-                  out: Path) -> list[Path]:
+def write_release(table: pd.DataFrame, measures: pd.DataFrame, areas: pd.DataFrame, geometry: pd.DataFrame,
+                  manifest: dict, out: Path) -> list[Path]:
     """Write every release file into `out` at once (via a temporary folder beside it)."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out, prefix=".release-") as tmp:
         staging = Path(tmp)
-        _duckdb(table, measures, staging / "aggregates.duckdb")
+        _duckdb(table, measures, areas, staging / "aggregates.duckdb")
         table.to_csv(staging / "aggregates.csv", index=False)
         shapes = gpd.GeoDataFrame(geometry[["level", "code"]],
                                   geometry=shapely.from_wkb([bytes(g) for g in geometry["geometry"]]), crs=CRS)
@@ -39,14 +39,17 @@ def write_release(table: pd.DataFrame, measures: pd.DataFrame, geometry: pd.Data
     return [out / name for name in FILES]
 
 
-def _duckdb(table: pd.DataFrame, measures: pd.DataFrame, path: Path) -> None:
-    """Table `aggregates`, a view per level and the measure descriptions; nothing row-level."""
+def _duckdb(table: pd.DataFrame, measures: pd.DataFrame, areas: pd.DataFrame, path: Path) -> None:
+    """Table `aggregates`, a view per level, the measure descriptions and the area hierarchy
+    (level, code, name, parent_code: public geography); nothing row-level."""
     con = duckdb.connect(str(path))
     try:
         con.register("_aggregates", table)
         con.execute("CREATE TABLE aggregates AS SELECT * FROM _aggregates ORDER BY measure, level, area_code")
         con.register("_measures", measures)
         con.execute("CREATE TABLE measures AS SELECT name, count AS unit, description FROM _measures")
+        con.register("_areas", areas)
+        con.execute("CREATE TABLE areas AS SELECT level, code, name, parent_code FROM _areas ORDER BY level, code")
         for level in sorted(table["level"].unique()):
             con.execute(f"CREATE VIEW {level} AS SELECT * FROM aggregates WHERE level = '{level}'")
     finally:
