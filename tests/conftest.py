@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -12,6 +15,7 @@ from geolink.synth import make_town, write_town
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
+ARTEFACTS = REPO / "tests" / "artefacts"  # screenshots and other test outputs worth a look (git ignores it)
 
 
 def run_geolink(*args: str, check: bool = True, **kwargs) -> subprocess.CompletedProcess:
@@ -57,3 +61,34 @@ def demo_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("demo") / "D"
     result = run_geolink("demo", "--out", out)
     return out, result.stderr
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server(demo_dir):
+    """Base URL of `geolink serve D/release` running in its own process."""
+    out, _ = demo_dir
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "geolink", "serve", str(out / "release"), "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url + "/sql", timeout=2)
+            break
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(f"geolink serve exited:\n{process.stderr.read()}")
+            time.sleep(0.3)
+    else:
+        process.kill()
+        raise RuntimeError("geolink serve did not start within 60 s")
+    yield url
+    process.terminate()
+    process.wait(timeout=10)

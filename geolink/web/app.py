@@ -39,7 +39,8 @@ def create_app(release_dir: Path, *, tile_url: str | None = None, time_limit: fl
         if rows.empty:
             raise HTTPException(404, f"no area {code} in this release")
         first = rows.iloc[0]
-        chosen = measure if measure in measures else release.measures[0]
+        shown = rows[rows["rate"].notna()]["measure"].sort_values()
+        chosen = measure if measure in measures else (shown.iloc[0] if len(shown) else release.measures[0])
         whole = table[table["level"] == "lad"]
         parent_code = areas[(areas["level"] == first["level"]) & (areas["code"] == code)]["parent_code"]
         parent_code = parent_code.iloc[0] if len(parent_code) else None

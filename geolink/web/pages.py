@@ -50,13 +50,14 @@ def profile_page(area: pd.Series, rows: pd.DataFrame, whole: pd.DataFrame, paren
         w = whole[whole["measure"] == m]
         p = parent[parent["measure"] == m] if parent is not None else pd.DataFrame()
         lines.append("<tr>" + "".join(f"<td>{c}</td>" for c in (
-            escape(measures.get(m, {}).get("description", m)), count, _rate(r),
+            f'<a href="?measure={escape(m)}">{escape(measures.get(m, {}).get("description", m))}</a>', count, _rate(r),
             _rate(w.iloc[0]) if len(w) else "–", _rate(p.iloc[0]) if len(p) else "–",
             escape(str(r["comparison"])) if not pd.isna(r["comparison"]) else "–")) + "</tr>")
     table = "<table id=\"profile\"><tr>" + "".join(f"<th>{escape(h)}</th>" for h in head) + "</tr>" + "".join(lines) + "</table>"
     intro = (f'<p>{escape(area["level"].upper())} {escape(area["area_code"])} · '
              f'{int(area["denominator"]):,} households. {escape(policy)}</p>')
-    return page(str(area["area_name"]), intro + table + "<h2>Funnel plot</h2>" + funnel_svg)
+    return page(str(area["area_name"]), intro + table + "<h2>Funnel plot</h2><p class=\"muted\">Choose a measure "
+                "above to plot it.</p>" + funnel_svg)
 
 
 def funnel_svg(rows: pd.DataFrame, code: str, whole_rate: float | None, unit: str, title: str) -> str:
