@@ -8,7 +8,7 @@ from conftest import run_geolink
 
 def test_help_lists_the_commands():
     out = run_geolink("--help").stdout
-    for command in ("synth", "demo"):
+    for command in ("synth", "match", "geography", "measures", "release", "map", "serve", "demo"):
         assert command in out
 
 
@@ -18,6 +18,9 @@ def test_demo_writes_the_layout(demo_dir):
         assert (out / sub).is_dir(), sub
     assert (out / "input" / "gazetteer.csv").is_file()
     assert (out / "workspace.duckdb").is_file()
+    assert (out / "release" / "aggregates.duckdb").is_file() and (out / "release" / "manifest.json").is_file()
+    assert (out / "maps" / "cts_households_lsoa.png").read_bytes()[:4] == b"\x89PNG"
+    assert "L.geoJSON" in (out / "maps" / "map.html").read_text()
 
 
 def test_demo_reports_every_stage_in_order(demo_dir):
