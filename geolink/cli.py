@@ -68,8 +68,21 @@ def match(
     postcode_column: str = typer.Option(None, "--postcode-column", help="Postcode column (default: a column named postcode, if any)."),
     cache: Path = typer.Option(None, "--cache", help="Where prepared references are kept (default ~/.cache/geolink)."),
     workers: int = typer.Option(os.cpu_count() or 1, "--workers", help="Processes for large inputs (batches of 25,000 records run in parallel)."),
+    x_column: str = typer.Option(None, "--x-column", help="Easting column (British National Grid); with --y-column switches on coordinate linkage."),
+    y_column: str = typer.Option(None, "--y-column", help="Northing column (British National Grid)."),
+    lat_column: str = typer.Option(None, "--lat-column", help="Latitude column (WGS84); with --lon-column switches on coordinate linkage."),
+    lon_column: str = typer.Option(None, "--lon-column", help="Longitude column (WGS84)."),
+    streets: Path = typer.Option(None, "--streets", help="Street lines with usrn and name columns (GeoPackage etc., e.g. OS Open USRN) for nearest-street lookups and streets with no addresses."),
+    tolerance: float = typer.Option(25.0, "--tolerance", help="Metres: how far a point may be from its nearest address or street, and from the address or street its text matched."),
 ) -> None:
-    """Match messy addresses to UPRNs: one output row per input row, a review file and a JSON run report."""
+    """Match messy addresses to UPRNs: one output row per input row, a review file and a JSON run report.
+
+    Street-only records ('outside 12 High St', 'Mill Ln j/w Church Rd', no property named)
+    get band `street` with their USRN (and `usrn_secondary` at a junction). With
+    coordinates, each row also gets its nearest address and street with distances, a
+    point-only row gets its nearest street, and a match further than --tolerance from the
+    row's point is flagged in `check_distance_m` and sent to review.
+    """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from .match.run import run_match
@@ -80,6 +93,8 @@ def match(
         result, files = run_match(
             messy, reference, out, id_column=id_column, address_columns=address_column or (),
             postcode_column=postcode_column, cache=cache, workers=workers,
+            coordinates={"x_column": x_column, "y_column": y_column, "lat_column": lat_column, "lon_column": lon_column},
+            streets=streets, tolerance=tolerance,
             progress=lambda n: bar.advance(task, n),
             on_total=lambda n: bar.update(task, total=n),
         )

@@ -74,25 +74,33 @@ def stage_load(run: DemoRun) -> str:
 def stage_match(run: DemoRun) -> str:
     """Match every service dataset to UPRNs; outputs carry no person fields."""
     from .gazetteer.prepare import prepare_reference
-    from .match.pipeline import OUTPUT_COLUMNS, match_table
+    from .match.pipeline import LINK_COLUMNS, OUTPUT_COLUMNS, match_table
+    from .streets import combine, read_street_layer, streets_from_addresses
+    from .streets.index import reference_addresses
+    from .streets.points import frame_points
 
     ref = prepare_reference(run.input / "gazetteer.csv", cache=run.out / "cache")
+    streets = combine(streets_from_addresses(reference_addresses(ref.con)), read_street_layer(run.input / "streets.gpkg"))
     con = workspace.connect(run.workspace)
     matches = run.out / "matches"
     reviews, summary, linked_tables = [], [], []
     try:
         for name, spec, frame in service_frames(run):
+            points = frame_points(frame, **{k: spec.get(k) for k in ("x_column", "y_column", "lat_column", "lon_column")})
             result = match_table(frame, ref, id_column=spec["id_column"], address_columns=spec["address_columns"],
-                                 postcode_column=spec.get("postcode_column"))
+                                 postcode_column=spec.get("postcode_column"), points=points, streets=streets)
+            links = [c for c in LINK_COLUMNS if c in result.output]
             keep = [spec["id_column"], *spec["address_columns"],
-                    *([spec["postcode_column"]] if spec.get("postcode_column") else []), *OUTPUT_COLUMNS]
+                    *([spec["postcode_column"]] if spec.get("postcode_column") else []), *OUTPUT_COLUMNS, *links]
             result.output[keep].to_csv(matches / f"{name}.csv", index=False)
             reviews.append(result.review.assign(dataset=name))
-            linked = result.report["bands"]["exact"] + result.report["bands"]["high"]
-            summary.append(f"{name} {linked:,}/{len(frame):,} linked")
-            linked_tables.append(result.output[[spec["id_column"], *OUTPUT_COLUMNS]]
+            bands = result.report["bands"]
+            summary.append(f"{name} {bands['exact'] + bands['high']:,} properties and {bands['street']:,} streets "
+                           f"of {len(frame):,}")
+            linked_tables.append(result.output[[spec["id_column"], *OUTPUT_COLUMNS, "usrn_secondary"]]
                                  .rename(columns={spec["id_column"]: "record_id"}).assign(dataset=name))
-        workspace.replace_table(con, "match", pd.concat(linked_tables, ignore_index=True)[["dataset", "record_id", *OUTPUT_COLUMNS]])
+        workspace.replace_table(con, "match", pd.concat(linked_tables, ignore_index=True)[
+            ["dataset", "record_id", *OUTPUT_COLUMNS, "usrn_secondary"]])
     finally:
         con.close()
         ref.close()

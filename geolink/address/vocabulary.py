@@ -40,6 +40,7 @@ STREET_ABBREVIATIONS = MappingProxyType(
         "CRESC": "CRESCENT",
         "CRS": "CRESCENT",
         "GDNS": "GARDENS",
+        "GDN": "GARDENS",
         "CT": "COURT",
         "CRT": "COURT",
         "DR": "DRIVE",

@@ -17,6 +17,9 @@ import pandas as pd
 
 from geolink.address import normalise_postcode, parse_addresses
 from geolink.parallel import process_pool
+from geolink.streets import DEFAULT_TOLERANCE_M, StreetIndex, combine, streets_from_addresses
+from geolink.streets.index import reference_addresses
+from geolink.streets.link import POINT_COLUMNS, AddressPoints, link_points, link_streets
 from geolink.gazetteer.prepare import PreparedReference, prepare_reference
 from . import elements
 from .candidates import candidate_pairs
@@ -28,6 +31,8 @@ MAX_ADDRESS_LENGTH = 1_000
 BATCH_SIZE = 25_000
 REVIEW_CANDIDATES = 3
 OUTPUT_COLUMNS = ("uprn", "usrn", "score", "band", "runner_up_uprn", "margin", "method", "explanation")
+BANDS = ("exact", "high", "review", "parent", "street", "unmatched", "rejected")
+LINK_COLUMNS = ("usrn_secondary", *POINT_COLUMNS)  # after OUTPUT_COLUMNS; point columns only with coordinates
 
 
 @dataclass
@@ -48,14 +53,19 @@ def record_text(frame: pd.DataFrame, address_columns: Sequence[str]) -> pd.Serie
     return joined.str.replace(r"(,\s*)+", ", ", regex=True).str.strip(", ")
 
 
-def rejection_reasons(ids: pd.Series, text: pd.Series, postcode: pd.Series) -> pd.Series:
-    """Why each row cannot be matched ('' when it can): blank, too long, missing or repeated id."""
+def rejection_reasons(ids: pd.Series, text: pd.Series, postcode: pd.Series,
+                      has_point: np.ndarray | None = None) -> pd.Series:
+    """Why each row cannot be matched ('' when it can): blank (and no point), too long,
+    missing or repeated id."""
     reason = pd.Series("", index=ids.index, dtype=object)
     first_row = pd.Series(np.arange(len(ids)) + 2, index=ids.index).groupby(ids).transform("min")
     duplicate = ids.duplicated(keep="first")
     reason[duplicate] = "duplicate id (first seen on row " + first_row[duplicate].astype(str) + ")"
     reason[(text.str.len() > MAX_ADDRESS_LENGTH)] = f"address longer than {MAX_ADDRESS_LENGTH:,} characters"
-    reason[(text == "") & (postcode == "")] = "blank address"
+    blank = (text == "") & (postcode == "")
+    if has_point is not None:
+        blank &= ~has_point
+    reason[blank] = "blank address" if has_point is None else "blank address and no coordinates"
     reason[ids.str.strip() == ""] = "missing id"
     return reason
 
@@ -71,6 +81,9 @@ def match_table(
     batch_size: int = BATCH_SIZE,
     workers: int = 1,
     progress: Callable[[int], None] | None = None,
+    points: tuple[np.ndarray, np.ndarray] | None = None,
+    streets: StreetIndex | None = None,
+    tolerance: float = DEFAULT_TOLERANCE_M,
 ) -> MatchResult:
     """Match every row of `frame` (all strings); columns must have been checked by the caller.
 
@@ -83,7 +96,9 @@ def match_table(
     frame = frame.reset_index(drop=True)
     text = record_text(frame, address_columns)
     postcode = frame[postcode_column].astype(str).str.strip() if postcode_column else pd.Series("", index=frame.index)
-    reasons = rejection_reasons(frame[id_column].astype(str), text, postcode)
+    x, y = (np.asarray(p, float) for p in points) if points else (np.full(len(frame), np.nan),) * 2
+    reasons = rejection_reasons(frame[id_column].astype(str), text, postcode,
+                                np.isfinite(x) & np.isfinite(y) if points else None)
     accepted = np.flatnonzero(reasons.to_numpy() == "")
 
     batches = [accepted[i:i + batch_size] for i in range(0, len(accepted), batch_size)]
@@ -98,6 +113,12 @@ def match_table(
             progress(len(rows))
 
     output = _assemble(frame, reasons, decisions)
+    addresses = reference_addresses(ref.con)
+    index = streets or combine(streets_from_addresses(addresses), None)
+    output = link_streets(output, text, index, x, y, tolerance)
+    if points:
+        output = link_points(output, index, AddressPoints.from_frame(addresses), x, y, tolerance)
+    output = output[[c for c in output.columns if c not in LINK_COLUMNS] + [c for c in LINK_COLUMNS if c in output]]
     review = _review_table(text, id_column, output, reviews)
     report = _report(output, reasons, ref, time.perf_counter() - started)
     return MatchResult(output=output, review=review, report=report)
@@ -203,7 +224,7 @@ def _report(output: pd.DataFrame, reasons: pd.Series, ref: PreparedReference, se
     rows = len(output)
     return {
         "rows_in": rows,
-        "bands": {b: int(bands.get(b, 0)) for b in ("exact", "high", "review", "parent", "unmatched", "rejected")},
+        "bands": {b: int(bands.get(b, 0)) for b in BANDS},
         "rejected_reasons": {k: int(v) for k, v in rejected.items()},
         "rows_out": int(bands.sum()),
         "reconciled": int(bands.sum()) == rows,

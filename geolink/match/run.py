@@ -16,6 +16,9 @@ import pandas as pd
 from geolink.errors import GeolinkError
 from geolink.gazetteer.prepare import prepare_reference
 from loaders.table import read_table
+from geolink.streets import DEFAULT_TOLERANCE_M, combine, read_street_layer, streets_from_addresses
+from geolink.streets.index import reference_addresses
+from geolink.streets.points import frame_points
 from .pipeline import MatchResult, match_table
 
 ID_GUESSES = ("record_id", "id", "unique_id", "ref", "reference")
@@ -67,11 +70,31 @@ def choose_columns(frame: pd.DataFrame, path: Path, id_column: str | None,
     return id_column, address, postcode
 
 
+def check_coordinates(frame: pd.DataFrame, path: Path, given: dict[str, str | None]) -> dict[str, str | None]:
+    """The coordinate columns, checked: both of a pair, one pair at most, columns that exist."""
+    given = {k: v for k, v in given.items() if v}
+    pairs = [("x_column", "y_column"), ("lat_column", "lon_column")]
+    for a, b in pairs:
+        if bool(given.get(a)) != bool(given.get(b)):
+            flag = lambda k: "--" + k.replace("_", "-")  # noqa: E731
+            raise GeolinkError(f"{flag(a)} and {flag(b)} go together; give both or neither")
+    if all(given.get(a) for a, _ in pairs):
+        raise GeolinkError("give either --x-column/--y-column or --lat-column/--lon-column, not both")
+    for column in given.values():
+        if column not in frame.columns:
+            raise GeolinkError(f"{path}: no coordinate column '{column}'; the columns are {list(frame.columns)}")
+    return given
+
+
 def run_match(messy: Path, reference: Path, out: Path, *, id_column: str | None = None,
               address_columns: Sequence[str] = (), postcode_column: str | None = None,
               cache: Path | None = None, workers: int = 1, progress: Callable[[int], None] | None = None,
-              on_total: Callable[[int], None] | None = None) -> tuple[MatchResult, MatchFiles]:
-    """Match `messy` against `reference` and write the output, review and report files."""
+              on_total: Callable[[int], None] | None = None, coordinates: dict[str, str | None] | None = None,
+              streets: Path | None = None, tolerance: float = DEFAULT_TOLERANCE_M) -> tuple[MatchResult, MatchFiles]:
+    """Match `messy` against `reference` and write the output, review and report files.
+
+    `coordinates` names x_column/y_column (BNG) or lat_column/lon_column (WGS84);
+    `streets` is a street layer for nearest-street lookups."""
     files = output_files(Path(out))
     frame = read_table(messy)
     if frame.empty:
@@ -81,10 +104,14 @@ def run_match(messy: Path, reference: Path, out: Path, *, id_column: str | None 
         frame.insert(0, ROW_NUMBER, [str(i) for i in range(1, len(frame) + 1)])
     if on_total:
         on_total(len(frame))
+    points = frame_points(frame, **check_coordinates(frame, Path(messy), coordinates or {}))
+    layer = read_street_layer(streets) if streets else None
     ref = prepare_reference(reference, cache=cache)
     try:
+        index = combine(streets_from_addresses(reference_addresses(ref.con)), layer)
         result = match_table(frame, ref, id_column=id_column, address_columns=address,
-                             postcode_column=postcode, workers=workers, progress=progress)
+                             postcode_column=postcode, workers=workers, progress=progress,
+                             points=points, streets=index, tolerance=tolerance)
     finally:
         ref.close()
     result.report.update({"input": str(messy), "reference": str(reference), "output": str(files.output),

@@ -41,8 +41,8 @@ def test_output_has_one_row_per_input_row_with_the_match_columns(tmp_path, refer
                          "id,address,postcode\n1,16 Mill Ln Topsham,YX1 1AA\n2,Rose Cottage Mill Lane,\n"
                          "3,99 Nowhere Street,\n4,,\n")
     table = pd.read_csv(out, dtype=str, keep_default_na=False)
-    assert list(table.columns[-8:]) == ["uprn", "usrn", "score", "band", "runner_up_uprn", "margin",
-                                        "method", "explanation"]
+    assert list(table.columns[-9:]) == ["uprn", "usrn", "score", "band", "runner_up_uprn", "margin",
+                                        "method", "explanation", "usrn_secondary"]
     assert table["id"].tolist() == ["1", "2", "3", "4"]
     assert table.loc[0, "uprn"] == "103" and table.loc[0, "band"] in ("exact", "high")
     assert table.loc[1, "uprn"] == "104"

@@ -1,0 +1,104 @@
+"""The streets a reference knows: USRN, name, places, and optionally the line geometry.
+
+Names come from the gazetteer's addresses (every addressed street) and, when given, from
+a street layer such as OS Open USRN or the synthetic streets.gpkg, which also adds
+streets with no addresses and the lines for nearest-street lookups.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geolink.address import normalise_text
+from geolink.errors import GeolinkError
+
+CRS = "EPSG:27700"
+
+
+@dataclass
+class StreetIndex:
+    """One row per USRN: name, places (locality and town words), centre and geometry (may be None)."""
+
+    streets: pd.DataFrame                  # usrn, name, places (frozenset), x, y, geometry
+    by_name: dict[str, np.ndarray] = field(default_factory=dict)  # normalised name -> row positions
+    longest_name: int = 1
+
+    @classmethod
+    def build(cls, streets: pd.DataFrame) -> StreetIndex:
+        streets = streets.reset_index(drop=True)
+        by_name: dict[str, list[int]] = {}
+        for i, name in enumerate(streets["name"]):
+            by_name.setdefault(name, []).append(i)
+        longest = max((len(n.split()) for n in by_name), default=1)
+        return cls(streets, {k: np.array(v) for k, v in by_name.items()}, longest)
+
+    @property
+    def has_lines(self) -> bool:
+        return "geometry" in self.streets and self.streets["geometry"].notna().any()
+
+
+def streets_from_addresses(addresses: pd.DataFrame) -> pd.DataFrame:
+    """Distinct (usrn, street) with the places their addresses name and a central point."""
+    rows = addresses[(addresses["usrn"].fillna(0) > 0) & addresses["street"].fillna("").ne("")]
+    if rows.empty:  # a reference without USRNs names no streets
+        return pd.DataFrame({"usrn": pd.Series(dtype="int64"), "name": pd.Series(dtype=object),
+                             "x": pd.Series(dtype=float), "y": pd.Series(dtype=float), "places": pd.Series(dtype=object)})
+    grouped = rows.groupby(["usrn", "street"], sort=True)
+    places = grouped.apply(lambda g: frozenset(_place_words(g["locality"]) | _place_words(g["town"])),
+                           include_groups=False)
+    centre = grouped[["x", "y"]].median()
+    out = centre.assign(places=places).reset_index().rename(columns={"street": "name"})
+    out["usrn"] = out["usrn"].astype("int64")
+    return out
+
+
+def _place_words(values: pd.Series) -> set[str]:
+    return {normalise_text(v) for v in values.dropna().unique() if str(v).strip()}
+
+
+def read_street_layer(path: Path) -> pd.DataFrame:
+    """A street layer file (GeoPackage, GeoJSON, Shapefile...) as street_layer() rows."""
+    try:
+        layer = gpd.read_file(path)
+    except Exception as exc:  # pyogrio raises several driver-specific types
+        raise GeolinkError(f"cannot read streets from {path}: {exc}") from exc
+    return street_layer(layer, str(path))
+
+
+def street_layer(layer: gpd.GeoDataFrame, source: str = "the street layer") -> pd.DataFrame:
+    """Streets (usrn, name, optional locality and town, line geometry) normalised, in BNG."""
+    missing = {"usrn", "name"} - set(layer.columns)
+    if missing:
+        raise GeolinkError(f"{source}: a street layer needs columns usrn and name (missing {', '.join(sorted(missing))})")
+    if layer.crs is None:
+        raise GeolinkError(f"{source}: the street layer has no coordinate reference system")
+    layer = layer.to_crs(CRS)
+    centre = layer.geometry.interpolate(0.5, normalized=True)
+    places = [frozenset(normalise_text(str(v)) for v in (row.get("locality"), row.get("town")) if v and str(v).strip())
+              for row in layer[[c for c in ("locality", "town") if c in layer.columns]].to_dict("records")]
+    return pd.DataFrame({"usrn": pd.to_numeric(layer["usrn"], errors="coerce").astype("int64"),
+                         "name": [normalise_text(str(n)) for n in layer["name"]],
+                         "places": places, "x": centre.x.to_numpy(), "y": centre.y.to_numpy(),
+                         "geometry": layer.geometry.values})
+
+
+def combine(from_addresses: pd.DataFrame, layer: pd.DataFrame | None) -> StreetIndex:
+    """The street index: the layer's streets (with lines) plus addressed streets it lacks."""
+    if layer is None:
+        return StreetIndex.build(from_addresses.assign(geometry=None))
+    known = set(zip(layer["usrn"], layer["name"]))
+    extra = from_addresses[[(u, n) not in known for u, n in zip(from_addresses["usrn"], from_addresses["name"])]]
+    places = from_addresses.groupby("usrn")["places"].agg(lambda s: frozenset().union(*s))
+    layer = layer.assign(places=[p | places.get(u, frozenset()) for u, p in zip(layer["usrn"], layer["places"])])
+    return StreetIndex.build(pd.concat([layer, extra.assign(geometry=None)], ignore_index=True))
+
+
+def reference_addresses(con) -> pd.DataFrame:
+    """uprn, usrn, street, locality, town, x, y of a prepared reference's addresses."""
+    return con.execute("""SELECT uprn, coalesce(usrn, 0) AS usrn, street, locality, town, x, y
+                          FROM ref_address""").df()

@@ -1,0 +1,113 @@
+"""Street and point linkage on top of property matching.
+
+Given the property matcher's output, this
+- gives street-only records (no property named, or placed 'outside', 'opposite', at a
+  junction) band `street` with their USRN, or `review` when the name is ambiguous;
+- with coordinates, finds the nearest address and street to each point, links records
+  that have only a point to their nearest street, and cross-checks every match against
+  its point: one further away than the tolerance is flagged (`check_distance_m`) and
+  demoted to `review`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from geolink.address import parse_addresses
+from .index import StreetIndex
+from .match import distance_to_street, match_street_texts, nearest_to_points
+from .points import DEFAULT_TOLERANCE_M
+from .text import is_street_only
+
+LINKED = ("exact", "high", "parent")
+POINT_COLUMNS = ["point_uprn", "point_uprn_m", "point_usrn", "point_usrn_m", "check_distance_m"]
+
+
+@dataclass
+class AddressPoints:
+    """Reference addresses as arrays: uprn, usrn, x, y (BNG)."""
+
+    uprn: np.ndarray
+    usrn: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame) -> AddressPoints:
+        return cls(*(frame[c].to_numpy() for c in ("uprn", "usrn", "x", "y")))
+
+
+def link_streets(output: pd.DataFrame, text: pd.Series, index: StreetIndex, x: np.ndarray, y: np.ndarray,
+                 tolerance: float = DEFAULT_TOLERANCE_M) -> pd.DataFrame:
+    """Street-only records take their USRN from the text (band street / review)."""
+    out = output.copy()
+    out["usrn_secondary"] = pd.array([pd.NA] * len(out), dtype="Int64")
+    candidates = (~out["band"].isin(("exact", "high", "rejected"))).to_numpy()
+    rows = np.flatnonzero(candidates)
+    parsed = parse_addresses(text.iloc[rows].tolist(), [None] * len(rows))
+    street_rows = rows[np.array([is_street_only(p) for p in parsed], dtype=bool)] if len(rows) else rows
+    if not len(street_rows):
+        return out
+    found = match_street_texts(text.iloc[street_rows].tolist(), x[street_rows], y[street_rows], index, tolerance)
+    at = out.index[street_rows]
+    out.loc[at, "uprn"] = pd.NA
+    out.loc[at, "runner_up_uprn"] = pd.NA
+    out.loc[at, "margin"] = np.nan
+    out.loc[at, "usrn"] = found["usrn"].to_numpy()
+    out.loc[at, "usrn_secondary"] = found["usrn_secondary"].to_numpy()
+    out.loc[at, "score"] = found["street_score"].to_numpy()
+    out.loc[at, "band"] = found["street_band"].to_numpy()
+    out.loc[at, "method"] = "street"
+    out.loc[at, "explanation"] = found["street_explanation"].to_numpy()
+    return out
+
+
+def link_points(output: pd.DataFrame, index: StreetIndex, addresses: AddressPoints, x: np.ndarray, y: np.ndarray,
+                tolerance: float = DEFAULT_TOLERANCE_M) -> pd.DataFrame:
+    """Nearest address and street for each point; point-only records linked; matches cross-checked."""
+    out = output.copy()
+    near = nearest_to_points(x, y, index, addresses.x, addresses.y, addresses.uprn, addresses.usrn, tolerance)
+    near.index = out.index
+    for column in near.columns:
+        out[column] = near[column]
+    has_point = np.isfinite(x) & np.isfinite(y)
+
+    # the distance from the point to what the text matched: the address, or the street
+    check = np.full(len(out), np.nan)
+    by_address = out["band"].isin(LINKED).to_numpy() & out["uprn"].notna().to_numpy() & has_point
+    if by_address.any():
+        where = pd.Series(np.arange(len(addresses.uprn)), index=addresses.uprn)
+        where = where[~where.index.duplicated()]
+        pos = where.reindex(out.loc[by_address, "uprn"].astype("int64").to_numpy()).to_numpy()
+        ok = ~np.isnan(pos)
+        rows = np.flatnonzero(by_address)[ok]
+        p = pos[ok].astype(int)
+        check[rows] = np.hypot(addresses.x[p] - x[rows], addresses.y[p] - y[rows])
+    by_street = (out["band"] == "street").to_numpy() & out["usrn"].notna().to_numpy() & has_point
+    if by_street.any():
+        check[by_street] = distance_to_street(x[by_street], y[by_street], out.loc[by_street, "usrn"].to_numpy(), index)
+    out["check_distance_m"] = np.round(check, 1)
+    far = check > tolerance
+    if far.any():
+        out.loc[far, "band"] = "review"
+        out.loc[far, "explanation"] = (out.loc[far, "explanation"].astype(str)
+                                       + "; the record's point is " + out.loc[far, "check_distance_m"].astype(str)
+                                       + f" m away (tolerance {tolerance:g} m)")
+
+    # records that only the point can place: the nearest street
+    open_ = (has_point & (out["band"] == "unmatched").to_numpy() & (out["method"] != "street").to_numpy()
+             & near["point_usrn"].notna().to_numpy())
+    if open_.any():
+        at = out.index[open_]
+        out.loc[at, "usrn"] = near.loc[at, "point_usrn"]
+        out.loc[at, "band"] = "street"
+        out.loc[at, "method"] = "coordinates"
+        out.loc[at, "score"] = np.round(1 - near.loc[at, "point_usrn_m"].to_numpy() / (4 * tolerance), 4)
+        out.loc[at, "explanation"] = ("nearest street " + near.loc[at, "point_usrn_m"].astype(str) + " m from the point"
+                                      + np.where(near.loc[at, "point_uprn"].notna(),
+                                                 "; nearest address UPRN " + near.loc[at, "point_uprn"].astype(str)
+                                                 + " at " + near.loc[at, "point_uprn_m"].astype(str) + " m", ""))
+    return out

@@ -1,0 +1,72 @@
+"""Nearest address and nearest street to points, vectorised (KD-tree for points, STRtree for lines)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import shapely
+from scipy.spatial import cKDTree
+
+DEFAULT_TOLERANCE_M = 25.0
+
+
+def nearest_points(x: np.ndarray, y: np.ndarray, ref_x: np.ndarray, ref_y: np.ndarray,
+                   max_distance: float) -> tuple[np.ndarray, np.ndarray]:
+    """Index of the nearest reference point within `max_distance` (-1 if none) and its distance."""
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    index = np.full(len(x), -1, dtype=np.int64)
+    distance = np.full(len(x), np.nan)
+    valid = np.isfinite(x) & np.isfinite(y)
+    ref_ok = np.flatnonzero(np.isfinite(ref_x) & np.isfinite(ref_y))
+    if not valid.any() or not len(ref_ok):
+        return index, distance
+    tree = cKDTree(np.column_stack([np.asarray(ref_x, float)[ref_ok], np.asarray(ref_y, float)[ref_ok]]))
+    within = np.nextafter(max_distance, np.inf)  # the tolerance itself counts as near
+    d, i = tree.query(np.column_stack([x[valid], y[valid]]), distance_upper_bound=within, workers=-1)
+    found = np.isfinite(d)
+    rows = np.flatnonzero(valid)[found]
+    index[rows] = ref_ok[i[found]]
+    distance[rows] = d[found]
+    return index, distance
+
+
+def nearest_lines(x: np.ndarray, y: np.ndarray, lines: np.ndarray, max_distance: float) -> tuple[np.ndarray, np.ndarray]:
+    """Index of the nearest line within `max_distance` (-1 if none) and its distance."""
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    index = np.full(len(x), -1, dtype=np.int64)
+    distance = np.full(len(x), np.nan)
+    valid = np.flatnonzero(np.isfinite(x) & np.isfinite(y))
+    if not len(valid) or not len(lines):
+        return index, distance
+    tree = shapely.STRtree(lines)
+    points = shapely.points(x[valid], y[valid])
+    (point_i, line_i), d = tree.query_nearest(points, max_distance=max_distance, return_distance=True,
+                                              all_matches=False)
+    index[valid[point_i]] = line_i
+    distance[valid[point_i]] = d
+    return index, distance
+
+
+def distance_to_lines(x: np.ndarray, y: np.ndarray, lines: np.ndarray) -> np.ndarray:
+    """Distance from each point to its own line (NaN where either is missing)."""
+    points = shapely.points(np.asarray(x, float), np.asarray(y, float))
+    return np.asarray(shapely.distance(points, lines), float)
+
+
+def frame_points(frame: pd.DataFrame, *, x_column: str | None = None, y_column: str | None = None,
+                 lat_column: str | None = None, lon_column: str | None = None) -> tuple[np.ndarray, np.ndarray] | None:
+    """The rows' points in British National Grid, from easting/northing or latitude/longitude
+    columns (None when neither pair is named; blanks and non-numbers become NaN)."""
+    def numbers(column: str) -> np.ndarray:
+        return pd.to_numeric(frame[column], errors="coerce").to_numpy(float)
+
+    if x_column and y_column:
+        return numbers(x_column), numbers(y_column)
+    if lat_column and lon_column:
+        from geolink.geography import to_bng
+
+        lat, lon = numbers(lat_column), numbers(lon_column)
+        plausible = (lat > 49) & (lat < 61) & (lon > -9) & (lon < 3)  # Great Britain and around
+        x, y = (np.asarray(v, float) for v in to_bng(np.where(plausible, lon, np.nan), np.where(plausible, lat, np.nan)))
+        return np.where(np.isfinite(x), x, np.nan), np.where(np.isfinite(y), y, np.nan)
+    return None
