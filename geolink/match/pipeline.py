@@ -115,7 +115,7 @@ def match_table(
     output = _assemble(frame, reasons, decisions)
     addresses = reference_addresses(ref.con)
     index = streets or combine(streets_from_addresses(addresses), None)
-    output = link_streets(output, text, index, x, y, tolerance)
+    output = link_streets(output, text, index, x, y, tolerance, postcode)
     if points:
         output = link_points(output, index, AddressPoints.from_frame(addresses), x, y, tolerance)
     output = output[[c for c in output.columns if c not in LINK_COLUMNS] + [c for c in LINK_COLUMNS if c in output]]

@@ -24,7 +24,7 @@ CRS = "EPSG:27700"
 class StreetIndex:
     """One row per USRN: name, places (locality and town words), centre and geometry (may be None)."""
 
-    streets: pd.DataFrame                  # usrn, name, places (frozenset), x, y, geometry
+    streets: pd.DataFrame                  # usrn, name, places, postcodes (frozensets), x, y, geometry
     by_name: dict[str, np.ndarray] = field(default_factory=dict)  # normalised name -> row positions
     longest_name: int = 1
 
@@ -43,16 +43,19 @@ class StreetIndex:
 
 
 def streets_from_addresses(addresses: pd.DataFrame) -> pd.DataFrame:
-    """Distinct (usrn, street) with the places their addresses name and a central point."""
+    """Distinct (usrn, street) with the places and postcodes of their addresses and a central point."""
     rows = addresses[(addresses["usrn"].fillna(0) > 0) & addresses["street"].fillna("").ne("")]
     if rows.empty:  # a reference without USRNs names no streets
         return pd.DataFrame({"usrn": pd.Series(dtype="int64"), "name": pd.Series(dtype=object),
-                             "x": pd.Series(dtype=float), "y": pd.Series(dtype=float), "places": pd.Series(dtype=object)})
+                             "x": pd.Series(dtype=float), "y": pd.Series(dtype=float),
+                             "places": pd.Series(dtype=object), "postcodes": pd.Series(dtype=object)})
     grouped = rows.groupby(["usrn", "street"], sort=True)
     places = grouped.apply(lambda g: frozenset(_place_words(g["locality"]) | _place_words(g["town"])),
                            include_groups=False)
+    postcodes = (grouped["postcode"].agg(lambda p: frozenset(p.dropna()) - {""}) if "postcode" in rows
+                 else places.map(lambda _: frozenset()))
     centre = grouped[["x", "y"]].median()
-    out = centre.assign(places=places).reset_index().rename(columns={"street": "name"})
+    out = centre.assign(places=places, postcodes=postcodes).reset_index().rename(columns={"street": "name"})
     out["usrn"] = out["usrn"].astype("int64")
     return out
 
@@ -79,8 +82,9 @@ def street_layer(layer: gpd.GeoDataFrame, source: str = "the street layer") -> p
         raise GeolinkError(f"{source}: the street layer has no coordinate reference system")
     layer = layer.to_crs(CRS)
     centre = layer.geometry.interpolate(0.5, normalized=True)
-    places = [frozenset(normalise_text(str(v)) for v in (row.get("locality"), row.get("town")) if v and str(v).strip())
-              for row in layer[[c for c in ("locality", "town") if c in layer.columns]].to_dict("records")]
+    place_columns = [layer[c].to_numpy() for c in ("locality", "town") if c in layer.columns]
+    places = [frozenset(normalise_text(str(v)) for v in values if v and str(v).strip())
+              for values in zip(*place_columns)] if place_columns else [frozenset()] * len(layer)
     return pd.DataFrame({"usrn": pd.to_numeric(layer["usrn"], errors="coerce").astype("int64"),
                          "name": [normalise_text(str(n)) for n in layer["name"]],
                          "places": places, "x": centre.x.to_numpy(), "y": centre.y.to_numpy(),
@@ -93,12 +97,15 @@ def combine(from_addresses: pd.DataFrame, layer: pd.DataFrame | None) -> StreetI
         return StreetIndex.build(from_addresses.assign(geometry=None))
     known = set(zip(layer["usrn"], layer["name"]))
     extra = from_addresses[[(u, n) not in known for u, n in zip(from_addresses["usrn"], from_addresses["name"])]]
-    places = from_addresses.groupby("usrn")["places"].agg(lambda s: frozenset().union(*s))
-    layer = layer.assign(places=[p | places.get(u, frozenset()) for u, p in zip(layer["usrn"], layer["places"])])
+    by_usrn = from_addresses.groupby("usrn")
+    places = by_usrn["places"].agg(lambda s: frozenset().union(*s))
+    postcodes = by_usrn["postcodes"].agg(lambda s: frozenset().union(*s))
+    layer = layer.assign(places=[p | places.get(u, frozenset()) for u, p in zip(layer["usrn"], layer["places"])],
+                         postcodes=[postcodes.get(u, frozenset()) for u in layer["usrn"]])
     return StreetIndex.build(pd.concat([layer, extra.assign(geometry=None)], ignore_index=True))
 
 
 def reference_addresses(con) -> pd.DataFrame:
-    """uprn, usrn, street, locality, town, x, y of a prepared reference's addresses."""
-    return con.execute("""SELECT uprn, coalesce(usrn, 0) AS usrn, street, locality, town, x, y
+    """uprn, usrn, street, locality, town, postcode, x, y of a prepared reference's addresses."""
+    return con.execute("""SELECT uprn, coalesce(usrn, 0) AS usrn, street, locality, town, postcode, x, y
                           FROM ref_address""").df()

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from geolink.address import parse_addresses
+from geolink.address import normalise_postcode, parse_addresses
 from .index import StreetIndex
 from .match import distance_to_street, match_street_texts, nearest_to_points
 from .points import DEFAULT_TOLERANCE_M
@@ -41,7 +41,7 @@ class AddressPoints:
 
 
 def link_streets(output: pd.DataFrame, text: pd.Series, index: StreetIndex, x: np.ndarray, y: np.ndarray,
-                 tolerance: float = DEFAULT_TOLERANCE_M) -> pd.DataFrame:
+                 tolerance: float = DEFAULT_TOLERANCE_M, postcode: pd.Series | None = None) -> pd.DataFrame:
     """Street-only records take their USRN from the text (band street / review)."""
     out = output.copy()
     out["usrn_secondary"] = pd.array([pd.NA] * len(out), dtype="Int64")
@@ -51,7 +51,9 @@ def link_streets(output: pd.DataFrame, text: pd.Series, index: StreetIndex, x: n
     street_rows = rows[np.array([is_street_only(p) for p in parsed], dtype=bool)] if len(rows) else rows
     if not len(street_rows):
         return out
-    found = match_street_texts(text.iloc[street_rows].tolist(), x[street_rows], y[street_rows], index, tolerance)
+    codes = [normalise_postcode(p) for p in postcode.iloc[street_rows]] if postcode is not None else None
+    found = match_street_texts(text.iloc[street_rows].tolist(), x[street_rows], y[street_rows], index, tolerance,
+                               codes)
     at = out.index[street_rows]
     out.loc[at, "uprn"] = pd.NA
     out.loc[at, "runner_up_uprn"] = pd.NA

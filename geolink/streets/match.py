@@ -26,9 +26,9 @@ STREET_COLUMNS = ["usrn", "usrn_secondary", "street_score", "street_band", "stre
 
 
 def match_street_texts(texts: Sequence[str], x: np.ndarray, y: np.ndarray, index: StreetIndex,
-                       tolerance: float = DEFAULT_TOLERANCE_M) -> pd.DataFrame:
+                       tolerance: float = DEFAULT_TOLERANCE_M, postcodes: Sequence[str | None] | None = None) -> pd.DataFrame:
     """One row per text: usrn, usrn_secondary, street_score, street_band (street|review|unmatched),
-    street_method and street_explanation."""
+    street_method and street_explanation. `postcodes` (normalised, optional) help settle shared names."""
     names = list(index.by_name)
     rows = []
     for i, text in enumerate(texts):
@@ -40,10 +40,11 @@ def match_street_texts(texts: Sequence[str], x: np.ndarray, y: np.ndarray, index
         used = {t for s, e, _, _ in spans for t in range(s, e)}
         words = [t for k, t in enumerate(tokens) if k not in used]
         point = (x[i], y[i]) if np.isfinite(x[i]) and np.isfinite(y[i]) else None
+        postcode = postcodes[i] if postcodes is not None else None
         if len(spans) > 1:
             first, second = _resolve_junction(spans[0][2], spans[1][2], words, point, index, tolerance)
         else:
-            first, second = _resolve(spans[0][2], words, point, index, tolerance), None
+            first, second = _resolve(spans[0][2], words, point, index, tolerance, postcode=postcode), None
         usrn, score, how = first
         if usrn is None:
             rows.append((None, None, 0.5, "review", "street", how))
@@ -100,7 +101,7 @@ def _gap(u: int, v: int, streets: pd.DataFrame) -> float:
 
 
 def _resolve(name: str, words: list[str], point, index: StreetIndex, tolerance: float,
-             near: int | None = None) -> tuple[int | None, float, str]:
+             near: int | None = None, postcode: str | None = None) -> tuple[int | None, float, str]:
     """(usrn or None, score, how) for a street name that one or several USRNs hold."""
     rows = index.by_name[name]
     streets = index.streets
@@ -110,6 +111,10 @@ def _resolve(name: str, words: list[str], point, index: StreetIndex, tolerance: 
     if len(named) == 1:
         return int(streets.at[named[0], "usrn"]), 0.97, f"street {name} in {', '.join(sorted(streets.at[named[0], 'places']))}"
     pool = np.array(named or rows)
+    if postcode and "postcodes" in streets:
+        coded = [r for r in pool if postcode in streets.at[r, "postcodes"]]
+        if len(coded) == 1:
+            return int(streets.at[coded[0], "usrn"]), 0.97, f"street {name} with postcode {postcode}"
     anchor = point
     if anchor is None and near is not None:
         primary = streets[streets["usrn"] == near]

@@ -99,3 +99,17 @@ def test_a_misspelt_street_is_read_by_similarity(index):
 
 def test_text_with_no_street_is_unmatched(index):
     assert match(index, "the big tree by the park").loc[0, "street_band"] == "unmatched"
+
+
+def test_a_postcode_settles_a_shared_name():
+    lines = gpd.GeoDataFrame({"usrn": [1, 2], "name": ["High Street", "High Street"]},
+                             geometry=[shapely.LineString([(0, 0), (200, 0)]),
+                                       shapely.LineString([(2000, 0), (2200, 0)])], crs=27700)
+    addresses = pd.DataFrame({"usrn": [1, 2], "street": ["HIGH STREET"] * 2, "locality": [None, None],
+                              "town": ["EXETER"] * 2, "postcode": ["EX3 0AA", "EX4 1BB"], "x": [50.0, 2050.0],
+                              "y": [5.0, 5.0]})
+    index = combine(streets_from_addresses(addresses), street_layer(lines))
+    nan = np.full(2, np.nan)
+    out = match_street_texts(["High St", "High St"], nan, nan, index, postcodes=["EX4 1BB", None])
+    assert out.loc[0, "usrn"] == 2 and "postcode EX4 1BB" in out.loc[0, "street_explanation"]
+    assert out.loc[1, "street_band"] == "review"
