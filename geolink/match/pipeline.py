@@ -17,7 +17,7 @@ import pandas as pd
 
 from geolink.address import normalise_postcode, parse_addresses
 from geolink.parallel import process_pool
-from geolink.streets import DEFAULT_TOLERANCE_M, StreetIndex, combine, streets_from_addresses
+from geolink.streets import DEFAULT_TOLERANCE_M, StreetIndex, combine, is_street_only, streets_from_addresses
 from geolink.streets.index import reference_addresses
 from geolink.streets.link import POINT_COLUMNS, AddressPoints, link_points, link_streets
 from geolink.gazetteer.prepare import PreparedReference, prepare_reference
@@ -104,9 +104,11 @@ def match_table(
     batches = [accepted[i:i + batch_size] for i in range(0, len(accepted), batch_size)]
     jobs = [(text.iloc[rows].tolist(), postcode.iloc[rows].tolist()) for rows in batches]
     decisions, reviews = [], []
-    for rows, (d, r) in zip(batches, _run_batches(jobs, ref, model, workers)):
+    street_only = np.zeros(len(frame), dtype=bool)
+    for rows, (d, r, about_street) in zip(batches, _run_batches(jobs, ref, model, workers)):
         d.index = rows[d.index.to_numpy()] if len(d) else d.index
         r["row"] = rows[r["pos"].to_numpy()] if len(r) else []
+        street_only[rows] = about_street
         decisions.append(d)
         reviews.append(r)
         if progress:
@@ -115,7 +117,7 @@ def match_table(
     output = _assemble(frame, reasons, decisions)
     addresses = reference_addresses(ref.con)
     index = streets or combine(streets_from_addresses(addresses), None)
-    output = link_streets(output, text, index, x, y, tolerance, postcode)
+    output = link_streets(output, text, street_only, index, x, y, tolerance, postcode)
     if points:
         output = link_points(output, index, AddressPoints.from_frame(addresses), x, y, tolerance)
     output = output[[c for c in output.columns if c not in LINK_COLUMNS] + [c for c in LINK_COLUMNS if c in output]]
@@ -158,11 +160,14 @@ def candidate_levels(texts: Sequence[str], postcodes: Sequence[str | None], ref:
 
 
 def match_batch(texts: list[str], postcodes: list[str], ref: PreparedReference,
-                model: Model) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Decisions for one batch (index = position in the batch) and its top candidates."""
+                model: Model) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+    """Decisions for one batch (index = position in the batch), its top candidates, and
+    which of its records are about a street rather than a property."""
     parsed, pairs, levels = candidate_levels(texts, postcodes, ref)
+    about_street = np.array([is_street_only(p) for p in parsed], dtype=bool)
     if pairs.empty:
-        return _empty_decisions(), pd.DataFrame(columns=["pos", "uprn", "full_address", "score", "explanation"])
+        return (_empty_decisions(), pd.DataFrame(columns=["pos", "uprn", "full_address", "score", "explanation"]),
+                about_street)
     scored = pd.concat([pairs.reset_index(drop=True), levels.add_prefix(LEVEL_PREFIX)], axis=1)
     scored["evidence"] = model.evidence(levels)
     scored["score"] = model.pair_probability(scored["evidence"])
@@ -174,7 +179,7 @@ def match_batch(texts: list[str], postcodes: list[str], ref: PreparedReference,
     # So does a range of flats ('1 & 2 CLARKS COTTAGES'): it names several properties.
     described = np.array([p.descriptor is not None or p.sao_end_number is not None for p in parsed], dtype=bool)
     decided = decide(top, model, capped=described)
-    return decided, top[["pos", "uprn", "full_address", "score", "explanation"]]
+    return decided, top[["pos", "uprn", "full_address", "score", "explanation"]], about_street
 
 
 def _empty_decisions() -> pd.DataFrame:

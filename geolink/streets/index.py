@@ -49,19 +49,26 @@ def streets_from_addresses(addresses: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame({"usrn": pd.Series(dtype="int64"), "name": pd.Series(dtype=object),
                              "x": pd.Series(dtype=float), "y": pd.Series(dtype=float),
                              "places": pd.Series(dtype=object), "postcodes": pd.Series(dtype=object)})
-    grouped = rows.groupby(["usrn", "street"], sort=True)
-    places = grouped.apply(lambda g: frozenset(_place_words(g["locality"]) | _place_words(g["town"])),
-                           include_groups=False)
-    postcodes = (grouped["postcode"].agg(lambda p: frozenset(p.dropna()) - {""}) if "postcode" in rows
-                 else places.map(lambda _: frozenset()))
-    centre = grouped[["x", "y"]].median()
-    out = centre.assign(places=places, postcodes=postcodes).reset_index().rename(columns={"street": "name"})
+    keys = ["usrn", "street"]
+    centre = rows.groupby(keys, sort=True)[["x", "y"]].median()
+    places = _distinct_sets(rows, keys, ["locality", "town"], normalise_text).reindex(centre.index)
+    postcodes = _distinct_sets(rows, keys, ["postcode"] if "postcode" in rows else [], str).reindex(centre.index)
+    empty = frozenset()
+    out = centre.assign(places=[p if isinstance(p, frozenset) else empty for p in places],
+                        postcodes=[p if isinstance(p, frozenset) else empty for p in postcodes])
+    out = out.reset_index().rename(columns={"street": "name"})
     out["usrn"] = out["usrn"].astype("int64")
     return out
 
 
-def _place_words(values: pd.Series) -> set[str]:
-    return {normalise_text(v) for v in values.dropna().unique() if str(v).strip()}
+def _distinct_sets(rows: pd.DataFrame, keys: list[str], columns: list[str], clean) -> pd.Series:
+    """Per key, the set of cleaned non-blank values found in any of `columns`."""
+    if not columns:
+        return pd.Series(dtype=object)
+    values = pd.concat([rows[keys + [c]].rename(columns={c: "value"}) for c in columns])
+    values = values[values["value"].notna() & values["value"].astype(str).str.strip().ne("")].drop_duplicates()
+    cleaned = {v: clean(v) for v in values["value"].unique()}
+    return values.assign(value=values["value"].map(cleaned)).groupby(keys)["value"].agg(frozenset)
 
 
 def read_street_layer(path: Path) -> pd.DataFrame:

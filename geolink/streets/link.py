@@ -16,11 +16,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from geolink.address import normalise_postcode, parse_addresses
+from geolink.address import normalise_postcode
 from .index import StreetIndex
 from .match import distance_to_street, match_street_texts, nearest_to_points
 from .points import DEFAULT_TOLERANCE_M
-from .text import is_street_only
 
 LINKED = ("exact", "high", "parent")
 POINT_COLUMNS = ["point_uprn", "point_uprn_m", "point_usrn", "point_usrn_m", "check_distance_m"]
@@ -40,15 +39,14 @@ class AddressPoints:
         return cls(*(frame[c].to_numpy() for c in ("uprn", "usrn", "x", "y")))
 
 
-def link_streets(output: pd.DataFrame, text: pd.Series, index: StreetIndex, x: np.ndarray, y: np.ndarray,
-                 tolerance: float = DEFAULT_TOLERANCE_M, postcode: pd.Series | None = None) -> pd.DataFrame:
-    """Street-only records take their USRN from the text (band street / review)."""
+def link_streets(output: pd.DataFrame, text: pd.Series, street_only: np.ndarray, index: StreetIndex,
+                 x: np.ndarray, y: np.ndarray, tolerance: float = DEFAULT_TOLERANCE_M,
+                 postcode: pd.Series | None = None) -> pd.DataFrame:
+    """Street-only records (`street_only`, from their parse) take their USRN from the text
+    (band street / review), unless the property matcher linked them with confidence."""
     out = output.copy()
     out["usrn_secondary"] = pd.array([pd.NA] * len(out), dtype="Int64")
-    candidates = (~out["band"].isin(("exact", "high", "rejected"))).to_numpy()
-    rows = np.flatnonzero(candidates)
-    parsed = parse_addresses(text.iloc[rows].tolist(), [None] * len(rows))
-    street_rows = rows[np.array([is_street_only(p) for p in parsed], dtype=bool)] if len(rows) else rows
+    street_rows = np.flatnonzero(np.asarray(street_only) & ~out["band"].isin(("exact", "high", "rejected")).to_numpy())
     if not len(street_rows):
         return out
     codes = [normalise_postcode(p) for p in postcode.iloc[street_rows]] if postcode is not None else None
