@@ -77,7 +77,7 @@ def stage_match(run: DemoRun) -> str:
     from .match.pipeline import LINK_COLUMNS, OUTPUT_COLUMNS, match_table
     from .streets import combine, read_street_layer, streets_from_addresses
     from .streets.index import reference_addresses
-    from .streets.points import frame_points
+    from .geography import COORDINATE_COLUMNS, frame_points
 
     ref = prepare_reference(run.input / "gazetteer.csv", cache=run.out / "cache")
     streets = combine(streets_from_addresses(reference_addresses(ref.con)), read_street_layer(run.input / "streets.gpkg"))
@@ -86,7 +86,7 @@ def stage_match(run: DemoRun) -> str:
     reviews, summary, linked_tables = [], [], []
     try:
         for name, spec, frame in service_frames(run):
-            points = frame_points(frame, **{k: spec.get(k) for k in ("x_column", "y_column", "lat_column", "lon_column")})
+            points = frame_points(frame, **{k: spec.get(k) for k in COORDINATE_COLUMNS})
             result = match_table(frame, ref, id_column=spec["id_column"], address_columns=spec["address_columns"],
                                  postcode_column=spec.get("postcode_column"), points=points, streets=streets)
             links = [c for c in LINK_COLUMNS if c in result.output]

@@ -17,7 +17,7 @@ import shapely
 
 from geolink import workspace
 from .areas import AreaLayers
-from .place import place_points, place_uprns, to_bng
+from .place import COORDINATE_COLUMNS, frame_points, place_points, place_uprns
 
 LINKED_BANDS = ("exact", "high", "parent")
 
@@ -101,9 +101,10 @@ def _place_records(con, spec: dict, uprn_area: pd.DataFrame, layers: AreaLayers,
                    linked_bands: tuple[str, ...]) -> pd.DataFrame:
     """A dataset's records placed by their linked UPRN, else by their own coordinates."""
     name = spec["name"]
-    coords = _coordinate_sql(spec)
+    columns = {k: spec[k] for k in COORDINATE_COLUMNS if spec.get(k)}
+    coordinates = "".join(f', s."{c}"' for c in columns.values())
     records = con.execute(f"""
-        SELECT CAST(s."{spec['id_column']}" AS VARCHAR) AS record_id, m.uprn, m.band, {coords}
+        SELECT CAST(s."{spec['id_column']}" AS VARCHAR) AS record_id, m.uprn, m.band{coordinates}
         FROM "service_{name}" s
         LEFT JOIN "match" m ON m.dataset = ? AND m.record_id = CAST(s."{spec['id_column']}" AS VARCHAR)
     """, [name]).df()
@@ -111,9 +112,7 @@ def _place_records(con, spec: dict, uprn_area: pd.DataFrame, layers: AreaLayers,
     uprn = pd.to_numeric(records["uprn"].where(linked), errors="coerce").astype("Int64")
     by_uprn = pd.DataFrame({"uprn": uprn}).merge(uprn_area.drop(columns=["household", "placed_by"]),
                                                  on="uprn", how="left")
-    x, y = records["px"].to_numpy(float), records["py"].to_numpy(float)
-    if spec.get("lat_column"):
-        x, y = to_bng(x, y)
+    x, y = frame_points(records, **columns) or (np.full(len(records), np.nan),) * 2
     by_point = place_points(x, y, layers)
     has_uprn = by_uprn[layers.levels[0]].notna().to_numpy()
     has_point = by_point[layers.levels[0]].notna().to_numpy()
@@ -123,11 +122,3 @@ def _place_records(con, spec: dict, uprn_area: pd.DataFrame, layers: AreaLayers,
     return pd.concat([pd.DataFrame({"dataset": name, "record_id": records["record_id"],
                                     "uprn": uprn.where(has_uprn), "placed_by": placed_by}), codes], axis=1)
 
-
-def _coordinate_sql(spec: dict) -> str:
-    """px, py from the dataset's coordinate columns: easting/northing or longitude/latitude."""
-    pairs = [("x_column", "y_column"), ("lon_column", "lat_column")]
-    for cx, cy in pairs:
-        if spec.get(cx) and spec.get(cy):
-            return f'TRY_CAST(s."{spec[cx]}" AS DOUBLE) AS px, TRY_CAST(s."{spec[cy]}" AS DOUBLE) AS py'
-    return "CAST(NULL AS DOUBLE) AS px, CAST(NULL AS DOUBLE) AS py"

@@ -18,7 +18,7 @@ from geolink.gazetteer.prepare import prepare_reference
 from loaders.table import read_table
 from geolink.streets import DEFAULT_TOLERANCE_M, combine, read_street_layer, streets_from_addresses
 from geolink.streets.index import reference_addresses
-from geolink.streets.points import frame_points
+from geolink.geography import frame_points
 from .pipeline import MatchResult, match_table
 
 ID_GUESSES = ("record_id", "id", "unique_id", "ref", "reference")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import shapely
 from scipy.spatial import cKDTree
 
@@ -52,21 +51,3 @@ def distance_to_lines(x: np.ndarray, y: np.ndarray, lines: np.ndarray) -> np.nda
     points = shapely.points(np.asarray(x, float), np.asarray(y, float))
     return np.asarray(shapely.distance(points, lines), float)
 
-
-def frame_points(frame: pd.DataFrame, *, x_column: str | None = None, y_column: str | None = None,
-                 lat_column: str | None = None, lon_column: str | None = None) -> tuple[np.ndarray, np.ndarray] | None:
-    """The rows' points in British National Grid, from easting/northing or latitude/longitude
-    columns (None when neither pair is named; blanks and non-numbers become NaN)."""
-    def numbers(column: str) -> np.ndarray:
-        return pd.to_numeric(frame[column], errors="coerce").to_numpy(float)
-
-    if x_column and y_column:
-        return numbers(x_column), numbers(y_column)
-    if lat_column and lon_column:
-        from geolink.geography import to_bng
-
-        lat, lon = numbers(lat_column), numbers(lon_column)
-        plausible = (lat > 49) & (lat < 61) & (lon > -9) & (lon < 3)  # Great Britain and around
-        x, y = (np.asarray(v, float) for v in to_bng(np.where(plausible, lon, np.nan), np.where(plausible, lat, np.nan)))
-        return np.where(np.isfinite(x), x, np.nan), np.where(np.isfinite(y), y, np.nan)
-    return None

@@ -8,7 +8,8 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geolink.streets.points import frame_points, nearest_lines, nearest_points
+from geolink.geography import frame_points
+from geolink.streets.points import nearest_lines, nearest_points
 
 coords = st.lists(st.tuples(st.floats(0, 1000), st.floats(0, 1000)), min_size=1, max_size=30)
 
