@@ -75,12 +75,11 @@ def stage_match(run: DemoRun) -> str:
     """Match every service dataset to UPRNs; outputs carry no person fields."""
     from .gazetteer.prepare import prepare_reference
     from .match.pipeline import LINK_COLUMNS, OUTPUT_COLUMNS, match_table
-    from .streets import combine, read_street_layer, streets_from_addresses
-    from .streets.index import reference_addresses
+    from .streets import read_street_layer, reference_street_index
     from .geography import COORDINATE_COLUMNS, frame_points
 
     ref = prepare_reference(run.input / "gazetteer.csv", cache=run.out / "cache")
-    streets = combine(streets_from_addresses(reference_addresses(ref.con)), read_street_layer(run.input / "streets.gpkg"))
+    streets = reference_street_index(ref.con, read_street_layer(run.input / "streets.gpkg"))
     con = workspace.connect(run.workspace)
     matches = run.out / "matches"
     reviews, summary, linked_tables = [], [], []

@@ -17,7 +17,7 @@ import pandas as pd
 
 from geolink.address import normalise_postcode, parse_addresses
 from geolink.parallel import process_pool
-from geolink.streets import DEFAULT_TOLERANCE_M, StreetIndex, combine, is_street_only, streets_from_addresses
+from geolink.streets import DEFAULT_TOLERANCE_M, StreetIndex, is_street_only, reference_street_index
 from geolink.streets.index import reference_addresses
 from geolink.streets.link import POINT_COLUMNS, AddressPoints, link_points, link_streets
 from geolink.gazetteer.prepare import PreparedReference, prepare_reference
@@ -115,11 +115,11 @@ def match_table(
             progress(len(rows))
 
     output = _assemble(frame, reasons, decisions)
-    addresses = reference_addresses(ref.con)
-    index = streets or combine(streets_from_addresses(addresses), None)
+    index = streets or reference_street_index(ref.con)
     output = link_streets(output, text, street_only, index, x, y, tolerance, postcode)
     if points:
-        output = link_points(output, index, AddressPoints.from_frame(addresses), x, y, tolerance)
+        addresses = AddressPoints.from_frame(reference_addresses(ref.con))
+        output = link_points(output, index, addresses, x, y, tolerance)
     output = output[[c for c in output.columns if c not in LINK_COLUMNS] + [c for c in LINK_COLUMNS if c in output]]
     review = _review_table(text, id_column, output, reviews)
     report = _report(output, reasons, ref, time.perf_counter() - started)

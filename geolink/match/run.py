@@ -16,8 +16,7 @@ import pandas as pd
 from geolink.errors import GeolinkError
 from geolink.gazetteer.prepare import prepare_reference
 from loaders.table import read_table
-from geolink.streets import DEFAULT_TOLERANCE_M, combine, read_street_layer, streets_from_addresses
-from geolink.streets.index import reference_addresses
+from geolink.streets import DEFAULT_TOLERANCE_M, read_street_layer, reference_street_index
 from geolink.geography import frame_points
 from .pipeline import MatchResult, match_table
 
@@ -108,7 +107,7 @@ def run_match(messy: Path, reference: Path, out: Path, *, id_column: str | None 
     layer = read_street_layer(streets) if streets else None
     ref = prepare_reference(reference, cache=cache)
     try:
-        index = combine(streets_from_addresses(reference_addresses(ref.con)), layer)
+        index = reference_street_index(ref.con, layer)
         result = match_table(frame, ref, id_column=id_column, address_columns=address,
                              postcode_column=postcode, workers=workers, progress=progress,
                              points=points, streets=index, tolerance=tolerance)

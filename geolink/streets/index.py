@@ -116,3 +116,8 @@ def reference_addresses(con) -> pd.DataFrame:
     """uprn, usrn, street, locality, town, postcode, x, y of a prepared reference's addresses."""
     return con.execute("""SELECT uprn, coalesce(usrn, 0) AS usrn, street, locality, town, postcode, x, y
                           FROM ref_address""").df()
+
+
+def reference_street_index(con, layer: pd.DataFrame | None = None) -> StreetIndex:
+    """The street index of a prepared reference, with an optional street layer."""
+    return combine(streets_from_addresses(reference_addresses(con)), layer)
