@@ -17,7 +17,7 @@ from geolink.parallel import ordered_map
 from .attack import Attacker
 from .cells import CellSpace
 from .policy import Policy
-from .protect import OVER_TIME, SMALL, targets
+from .protect import OVER_TIME, SMALL, primary_flags, targets
 
 RELEASE_COLUMNS = ("level", "area_code", "area_name", "measure", "value", "flag", "denominator",
                    "rate", "rate_low", "rate_high", "comparison")
@@ -119,12 +119,7 @@ def _recovery(name: str, rows: pd.DataFrame, policy: Policy, truth: MeasureTruth
     shown = rows.set_index(["level", "area_code"])["value"]
     keys = pd.MultiIndex.from_frame(space.cells[["level", "code"]])
     published = shown.reindex(keys).notna().to_numpy()
-    flags = np.full(len(values), None, dtype=object)
-    flags[(values > 0) & (values < policy.k)] = SMALL
-    if truth.previous is not None:
-        prev = np.asarray(truth.previous, float)
-        change = np.abs(values - np.where(np.isnan(prev), values, prev))
-        flags[(flags == None) & (change > 0) & (change < policy.k)] = OVER_TIME  # noqa: E711
+    flags = primary_flags(values, policy.k, truth.previous)
     findings = []
     attack = Policy(k=policy.k, differencing=True, min_cohort=0)
     names = {SMALL: "recomputation", OVER_TIME: "differencing over time"}

@@ -58,6 +58,18 @@ def _label(space: CellSpace, i: int) -> str:
     return f"{space.cells.at[i, 'level']} {space.cells.at[i, 'code']}"
 
 
+def primary_flags(values: np.ndarray, k: int, previous: np.ndarray | None = None) -> np.ndarray:
+    """Cells hidden by rule rather than to protect others: a count of 1..k-1 (SMALL), or a
+    change of 1..k-1 since the last release that published the cell (OVER_TIME)."""
+    flags = np.full(len(values), None, dtype=object)
+    flags[(values > 0) & (values < k)] = SMALL
+    if previous is not None:
+        previous = np.asarray(previous, float)
+        change = np.abs(values - np.where(np.isnan(previous), values, previous))
+        flags[(flags == None) & (change > 0) & (change < k)] = OVER_TIME  # noqa: E711
+    return flags
+
+
 def protect(space: CellSpace, atom_counts: np.ndarray, atom_keys: np.ndarray | None, policy: Policy,
             previous: np.ndarray | None = None, rng: np.random.Generator | None = None) -> Protected:
     """Decide and compute the published value of every cell of one measure.
@@ -67,15 +79,12 @@ def protect(space: CellSpace, atom_counts: np.ndarray, atom_keys: np.ndarray | N
     atom_counts = np.asarray(atom_counts, np.int64)
     values = space.totals(atom_counts)
     k = policy.k
-    flags = np.full(len(values), None, dtype=object)
     if atom_counts.sum() < policy.min_cohort:
-        flags[:] = COHORT
+        flags = np.full(len(values), COHORT, dtype=object)
         return Protected(_frame(space, values, np.full(len(values), None, object), flags), 0, 0)
-    flags[(values > 0) & (values < k)] = SMALL
-    if previous is not None and policy.over_time:
-        previous = np.asarray(previous, float)
-        change = np.abs(values - np.where(np.isnan(previous), values, previous))
-        flags[(flags == None) & (change > 0) & (change < k)] = OVER_TIME  # noqa: E711
+    if not policy.over_time:
+        previous = None
+    flags = primary_flags(values, k, previous)
     fixed = n_targets = 0
     if policy.secondary_suppression:
         attacker = Attacker(space, flags == None, atom_counts)  # noqa: E711
