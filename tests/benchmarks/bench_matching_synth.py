@@ -111,13 +111,9 @@ def _row(size, tool, predictions, truth, measured) -> dict:
             "wall s": round(measured.wall_s, 1), "peak MiB": round(measured.peak_rss_mib or 0)}
 
 
-def test_synthetic_matching_benchmark(monkeypatch):
-    """`make bench` entry: sizes from GEOLINK_BENCH_SIZES (default 20000 200000)."""
-    import os
-
-    sizes = os.environ.get("GEOLINK_BENCH_SIZES", "20000 200000").split()
-    monkeypatch.setattr(sys, "argv", ["bench_matching_synth", "--sizes", *sizes])
-    main()
+def test_synthetic_matching_benchmark(run_with_bench_sizes):
+    """`make bench` entry."""
+    run_with_bench_sizes(main, "bench_matching_synth")
 
 
 if __name__ == "__main__":

@@ -68,13 +68,9 @@ def main() -> None:
     print(pd.DataFrame(rows).fillna(0).to_string(index=False))
 
 
-def test_release_benchmark(monkeypatch):
-    """`make bench` entry: sizes from GEOLINK_BENCH_SIZES (default 20000 200000)."""
-    import os
-
-    sizes = os.environ.get("GEOLINK_BENCH_SIZES", "20000 200000").split()
-    monkeypatch.setattr(sys, "argv", ["bench_release", "--sizes", *sizes])
-    main()
+def test_release_benchmark(run_with_bench_sizes):
+    """`make bench` entry."""
+    run_with_bench_sizes(main, "bench_release")
 
 
 if __name__ == "__main__":

@@ -99,13 +99,9 @@ def main() -> None:
     print(pd.DataFrame([time_point_lookups(build_town(max(args.sizes)), args.points)]).to_string(index=False))
 
 
-def test_streets_benchmark(monkeypatch):
-    """`make bench` entry: sizes from GEOLINK_BENCH_SIZES (default 20000 200000)."""
-    import os
-
-    sizes = os.environ.get("GEOLINK_BENCH_SIZES", "20000 200000").split()
-    monkeypatch.setattr(sys, "argv", ["bench_streets", "--sizes", *sizes])
-    main()
+def test_streets_benchmark(run_with_bench_sizes):
+    """`make bench` entry."""
+    run_with_bench_sizes(main, "bench_streets")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 Benchmark modules are named ``bench_*.py`` so the normal suite never collects them; this
 hook lets pytest collect them when it is pointed at this folder.
 """
+import os
 import sys
 from pathlib import Path
 
@@ -17,3 +18,14 @@ def pytest_collect_file(parent, file_path):
     if file_path.suffix == ".py" and file_path.name.startswith("bench_"):
         return pytest.Module.from_parent(parent, path=file_path)
     return None
+
+
+@pytest.fixture
+def run_with_bench_sizes(monkeypatch):
+    """Run a benchmark's main() as `make bench` does: --sizes from GEOLINK_BENCH_SIZES
+    (default 20000 200000)."""
+    def run(main, name: str) -> None:
+        sizes = os.environ.get("GEOLINK_BENCH_SIZES", "20000 200000").split()
+        monkeypatch.setattr(sys, "argv", [name, "--sizes", *sizes])
+        main()
+    return run
