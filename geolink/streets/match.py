@@ -172,8 +172,9 @@ def nearest_to_points(x: np.ndarray, y: np.ndarray, index: StreetIndex, address_
 
 def distance_to_street(x: np.ndarray, y: np.ndarray, usrn: np.ndarray, index: StreetIndex) -> np.ndarray:
     """Distance from each point to the street it was matched to (NaN where unknown)."""
-    geometry = index.streets.drop_duplicates("usrn").set_index("usrn")["geometry"] if index.has_lines else None
-    centre = index.streets.drop_duplicates("usrn").set_index("usrn")[["x", "y"]]
+    by_usrn = index.streets.drop_duplicates("usrn").set_index("usrn")
+    geometry = by_usrn["geometry"] if index.has_lines else None
+    centre = by_usrn[["x", "y"]]
     usrn = pd.Series(usrn, dtype="Int64")
     out = np.full(len(usrn), np.nan)
     known = usrn.notna().to_numpy() & np.isfinite(x) & np.isfinite(y)
