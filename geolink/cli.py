@@ -12,7 +12,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from loaders.settings import read_yaml
+
+from .cli_workspace import register as register_workspace_commands
 from .errors import GeolinkError
+from .governance.agreement import RELEASE_FORMATS
 
 app = typer.Typer(
     name="geolink",
@@ -23,6 +27,17 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 console = Console(stderr=True)
+
+
+@app.callback()
+def options(
+    key_file: Path = typer.Option(None, "--key-file", help="File holding the workspace encryption key (or set GEOLINK_WORKSPACE_KEY). A workspace created with a key is encrypted and opens only with that key; the key is never stored."),
+) -> None:
+    """Options for every command."""
+    from .workspace import KEY_FILE_ENV
+
+    if key_file:
+        os.environ[KEY_FILE_ENV] = str(key_file)
 
 
 @app.command()
@@ -117,17 +132,6 @@ def _print_match_report(report: dict, files) -> None:
     console.print(f"output {files.output}\nreview {files.review}\nreport {files.report}")
 
 
-def _read_yaml(path: Path, what: str) -> dict:
-    import yaml
-
-    if not path.exists():
-        raise GeolinkError(f"no {what} file at {path}")
-    try:
-        return yaml.safe_load(path.read_text()) or {}
-    except yaml.YAMLError as exc:
-        raise GeolinkError(f"{path} is not valid YAML: {exc}") from exc
-
-
 @app.command()
 def geography(
     workspace_path: Path = typer.Argument(..., metavar="WORKSPACE", help="The workspace DuckDB file."),
@@ -176,7 +180,7 @@ def measures(
     from .measures import measures_from_dict
     from .measures.run import run_measures
 
-    parsed = measures_from_dict(_read_yaml(spec, "measures"))
+    parsed = measures_from_dict(read_yaml(spec, "measures"))
     con = workspace.connect(workspace_path)
     try:
         counts = run_measures(con, parsed)
@@ -191,8 +195,12 @@ def release(
     out: Path = typer.Option(..., "--out", "-o", help="Folder for the release: aggregates.duckdb/.csv/.gpkg/.parquet and manifest.json."),
     policy_file: Path = typer.Option(None, "--policy", help="Disclosure policy YAML (k, method: round|cell_key|none, rounding_base, min_cohort, dp_epsilon, ...). Default: k=10, base-5 rounding, cohort 60."),
     workers: int = typer.Option(os.cpu_count() or 1, "--workers", help="Processes for protecting and attacking measures side by side (used on larger towns)."),
+    levels: str = typer.Option(None, "--levels", help="Comma-separated levels to release, e.g. lsoa,msoa (default: every level in the workspace)."),
+    formats: str = typer.Option(",".join(RELEASE_FORMATS), "--formats", help="Comma-separated files to write: duckdb, csv, gpkg, parquet."),
 ) -> None:
-    """Write disclosure-controlled aggregates, only after the gate's attacks all fail.
+    """Write disclosure-controlled aggregates, only after the agreements allow it and the gate's attacks all fail.
+
+    The threshold is the larger of the policy's k and every agreement's min_cell_size.
 
     The gate tries small cells, recomputation from published totals, nested and crossing
     differencing, differencing against earlier releases and smuggled identifiers; if any
@@ -202,11 +210,12 @@ def release(
     from .disclosure import policy_from_dict
     from .release import ReleaseRefused, run_release
 
-    policy = policy_from_dict(_read_yaml(policy_file, "policy") if policy_file else None)
+    policy = policy_from_dict(read_yaml(policy_file, "policy") if policy_file else None)
     con = workspace.connect(workspace_path)
     try:
         with console.status("Protecting and attacking the candidate release..."):
-            result = run_release(con, out, policy, workers=workers)
+            result = run_release(con, out, policy, workers=workers, levels=_listed(levels),
+                                 formats=_listed(formats, RELEASE_FORMATS, "--formats"))
     except ReleaseRefused as refused:
         console.print(escape(str(refused)), style="red")
         raise typer.Exit(1) from refused
@@ -217,6 +226,17 @@ def release(
                   + ", ".join(f"{k} {v:,}" for k, v in m["suppressed"].items()))
     for path in result.files:
         console.print(f"  {path}")
+
+
+def _listed(text: str | None, allowed: tuple[str, ...] | None = None, flag: str = "") -> list[str] | None:
+    """A comma-separated option as a list (None when not given), checked against `allowed`."""
+    if not text:
+        return None
+    items = [t.strip().lower() for t in text.split(",") if t.strip()]
+    wrong = [t for t in items if allowed and t not in allowed]
+    if wrong:
+        raise GeolinkError(f"{flag}: {', '.join(wrong)} not one of {', '.join(allowed)}")
+    return items
 
 
 @app.command(name="map")
@@ -277,6 +297,9 @@ def demo(
     started = time.perf_counter()
     run_demo(out, report)
     console.print(f"demo finished in {time.perf_counter() - started:.1f} s; outputs in {out}")
+
+
+register_workspace_commands(app)
 
 
 def main() -> None:

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
 import yaml
 
 from . import workspace
@@ -46,66 +45,58 @@ def stage_synth(run: DemoRun) -> str:
             f"{len(town.services)} service datasets ({records:,} records) -> {run.input}")
 
 
-def service_frames(run: DemoRun):
-    """(name, column mapping, records without their direct identifiers) of each dataset."""
-    mapping = yaml.safe_load((run.input / "services" / "mapping.yaml").read_text())
-    for name, spec in sorted(mapping.items()):
-        frame = pd.read_csv(run.input / "services" / spec["file"], dtype=str, keep_default_na=False)
-        yield name, spec, frame.drop(columns=list(spec.get("person_columns", {})), errors="ignore")
+DEMO_AGREEMENT = Path(__file__).parent / "synth" / "agreement.yaml"
 
 
 def stage_load(run: DemoRun) -> str:
-    """Load the reference and the service records into the workspace, without identifiers."""
-    if run.workspace.exists():
-        run.workspace.unlink()
+    """Add the agreement, load the gazetteer, and ingest every service dataset pseudonymised."""
+    from loaders.settings import read_yaml
+    from loaders.table import read_table
+    from .governance import agreement_from_dict
+    from .governance.ingest import ingest_dataset, load_reference
+    from .governance.register import add_agreement
+
+    for stale in (run.workspace, run.workspace.with_name(run.workspace.name + ".wal")):
+        stale.unlink(missing_ok=True)
+    agreement_path = run.out / "agreement.yaml"
+    agreement_path.write_text(DEMO_AGREEMENT.read_text())
+    terms = agreement_from_dict(read_yaml(agreement_path, "agreement"))
+    mapping = read_yaml(run.input / "services" / "mapping.yaml", "mapping")
     con = workspace.connect(run.workspace, create=True)
     try:
-        gaz = workspace.replace_table(con, "gazetteer_address",
-                                      pd.read_csv(run.input / "gazetteer.csv", dtype=str, keep_default_na=False))
-        loaded = []
-        for name, spec, frame in service_frames(run):
-            workspace.register_dataset(con, name, spec)
-            loaded.append(f"{name} {workspace.replace_table(con, f'service_{name}', frame):,}")
+        add_agreement(con, terms)
+        gazetteer = run.input / "gazetteer.csv"
+        rows = load_reference(con, "gazetteer_address", read_table(gazetteer), gazetteer)
+        loaded, hidden = [], set()
+        for name, spec in sorted(mapping.items()):
+            source = run.input / "services" / spec["file"]
+            report = ingest_dataset(con, name, read_table(source), spec, terms.id, source=source)
+            loaded.append(f"{name} {report['rows']:,}")
+            hidden |= set(report["pseudonymised"])
     finally:
         con.close()
-    return f"gazetteer {gaz:,} rows; " + ", ".join(loaded) + " (direct identifiers not loaded)"
+    return (f"agreement {terms.id}; gazetteer {rows:,} rows; " + ", ".join(loaded)
+            + f" ({', '.join(sorted(hidden))} pseudonymised)")
 
 
 def stage_match(run: DemoRun) -> str:
-    """Match every service dataset to UPRNs; outputs carry no person fields."""
+    """Match every ingested dataset to UPRNs and USRNs inside the workspace."""
     from .gazetteer.prepare import prepare_reference
-    from .match.pipeline import LINK_COLUMNS, OUTPUT_COLUMNS, match_table
+    from .match.datasets import match_datasets
     from .streets import read_street_layer, reference_street_index
-    from .geography import COORDINATE_COLUMNS, frame_points
 
     ref = prepare_reference(run.input / "gazetteer.csv", cache=run.out / "cache")
     streets = reference_street_index(ref.con, read_street_layer(run.input / "streets.gpkg"))
     con = workspace.connect(run.workspace)
-    matches = run.out / "matches"
-    reviews, summary, linked_tables = [], [], []
     try:
-        for name, spec, frame in service_frames(run):
-            points = frame_points(frame, **{k: spec.get(k) for k in COORDINATE_COLUMNS})
-            result = match_table(frame, ref, id_column=spec["id_column"], address_columns=spec["address_columns"],
-                                 postcode_column=spec.get("postcode_column"), points=points, streets=streets)
-            links = [c for c in LINK_COLUMNS if c in result.output]
-            keep = [spec["id_column"], *spec["address_columns"],
-                    *([spec["postcode_column"]] if spec.get("postcode_column") else []), *OUTPUT_COLUMNS, *links]
-            result.output[keep].to_csv(matches / f"{name}.csv", index=False)
-            reviews.append(result.review.assign(dataset=name))
-            bands = result.report["bands"]
-            summary.append(f"{name} {bands['exact'] + bands['high']:,} properties and {bands['street']:,} streets "
-                           f"of {len(frame):,}")
-            linked_tables.append(result.output[[spec["id_column"], *OUTPUT_COLUMNS, "usrn_secondary"]]
-                                 .rename(columns={spec["id_column"]: "record_id"}).assign(dataset=name))
-        workspace.replace_table(con, "match", pd.concat(linked_tables, ignore_index=True)[
-            ["dataset", "record_id", *OUTPUT_COLUMNS, "usrn_secondary"]])
+        reports = match_datasets(con, ref, streets=streets, reference_label="gazetteer.csv")
+        queued = con.execute("SELECT count(DISTINCT (dataset, record_id)) FROM review").fetchone()[0]
     finally:
         con.close()
         ref.close()
-    review = pd.concat(reviews, ignore_index=True)
-    review.to_csv(matches / "review.csv", index=False)
-    return "; ".join(summary) + f"; {review['record_id'].nunique():,} records to review -> {matches}"
+    summary = [f"{name} {r['bands']['exact'] + r['bands']['high']:,} properties and {r['bands']['street']:,} streets "
+               f"of {r['rows_in']:,}" for name, r in reports.items()]
+    return "; ".join(summary) + f"; {queued:,} records queued for review in the workspace"
 
 
 def stage_geography(run: DemoRun) -> str:
@@ -186,7 +177,7 @@ STAGES: tuple[tuple[str, Callable[[DemoRun], str]], ...] = (
 def run_demo(out: Path, report: Callable[[str, str], None]) -> DemoRun:
     """Run every stage in order; `report(stage, message)` is called after each."""
     run = DemoRun(out=Path(out))
-    for sub in ("input", "matches", "release", "maps"):
+    for sub in ("input", "release", "maps"):
         (run.out / sub).mkdir(parents=True, exist_ok=True)
     for name, stage in STAGES:
         message = stage(run)

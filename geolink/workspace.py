@@ -1,12 +1,14 @@
-"""The secure workspace: one DuckDB file holding row-level records and the reference.
+"""The secure workspace: one DuckDB file holding row-level records, matches and the audit log.
 
 Row-level data lives here and nowhere else; only aggregates leave, through the release
-gate. Direct identifiers (names, dates of birth, phones, NHS numbers) are never loaded
-in raw form.
+gate. Direct identifiers are pseudonymised before they reach the file. With a key
+(GEOLINK_WORKSPACE_KEY, or a key file named by GEOLINK_WORKSPACE_KEY_FILE) the file is
+encrypted at rest with DuckDB's database encryption; the key is never stored.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -15,25 +17,109 @@ import pandas as pd
 
 from .errors import GeolinkError
 
+KEY_ENV = "GEOLINK_WORKSPACE_KEY"
+KEY_FILE_ENV = "GEOLINK_WORKSPACE_KEY_FILE"
+CATALOG = "workspace"
 
-def connect(path: Path, *, create: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the workspace file; a second writer gets a clear message instead of a lock error."""
+
+def workspace_key() -> str | None:
+    """The encryption key from the environment (the variable itself, or the file it names), if any."""
+    if os.environ.get(KEY_ENV):
+        return os.environ[KEY_ENV]
+    file = os.environ.get(KEY_FILE_ENV)
+    if not file:
+        return None
+    path = Path(file)
+    if not path.is_file():
+        raise GeolinkError(f"key file {path} not found")
+    key = path.read_text().strip()
+    if not key:
+        raise GeolinkError(f"key file {path} is empty")
+    return key
+
+
+def connect(path: Path, *, create: bool = False, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the workspace (encrypted when a key is set), with clear messages for every way it can fail.
+
+    The file is attached to an in-memory host as catalog `workspace` and made the default,
+    so tables are named plainly and another file (a purge copy) can be attached beside it."""
     path = Path(path)
     if not create and not path.exists():
         raise GeolinkError(f"no workspace at {path}")
+    con = duckdb.connect()
     try:
-        return duckdb.connect(str(path))
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            raise GeolinkError(f"workspace {path} is in use by another geolink process") from exc
-        raise GeolinkError(f"cannot open workspace {path}: {exc}") from exc
+        con.execute(f"SET temp_directory = {sql_text(str(path) + '.tmp')}")
+        attach(con, path, CATALOG, read_only=read_only)
+        con.execute(f"USE {CATALOG}")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def attach(con: duckdb.DuckDBPyConnection, path: Path, alias: str, *, read_only: bool = False) -> None:
+    """Attach a workspace file under `alias`, encrypted with the environment's key if there is one."""
+    key = workspace_key()
+    options = ["READ_ONLY"] if read_only else []
+    try:
+        if key:
+            load_crypto(con)
+            con.execute("SET temp_file_encryption = true")
+            options.append(f"ENCRYPTION_KEY {sql_text(key)}")
+        con.execute(f"ATTACH {sql_text(str(path))} AS {alias}" + (f" ({', '.join(options)})" if options else ""))
+    except duckdb.Error as exc:
+        raise _open_error(Path(path), exc) from None
+
+
+def _open_error(path: Path, exc: duckdb.Error) -> GeolinkError:
+    text = str(exc)
+    lowered = text.lower()
+    if "lock" in lowered:
+        return GeolinkError(f"workspace {path} is in use by another geolink process; wait for it to finish")
+    if "without a key" in lowered:
+        return GeolinkError(f"workspace {path} is encrypted: give its key with --key-file or {KEY_ENV}")
+    if "wrong encryption key" in lowered:
+        return GeolinkError(f"wrong key for workspace {path}")
+    if "is not encrypted" in lowered:
+        return GeolinkError(f"workspace {path} is not encrypted, but a key was given; unset {KEY_ENV} / {KEY_FILE_ENV}")
+    if "not a valid duckdb" in lowered or "not a duckdb" in lowered:
+        return GeolinkError(f"{path} is not a geolink workspace (not a DuckDB database file)")
+    return GeolinkError(f"cannot open workspace {path}: {text}")
+
+
+def load_crypto(con: duckdb.DuckDBPyConnection) -> None:
+    """Load DuckDB's httpfs extension from its PyPI wheel: DuckDB writes encrypted files only with it."""
+    try:
+        import duckdb_extension_httpfs
+    except ImportError:
+        raise GeolinkError(f"an encrypted workspace needs the package duckdb-extension-httpfs=={duckdb.__version__}") from None
+    extension = (Path(duckdb_extension_httpfs.__file__).parent / "extensions" / f"v{duckdb.__version__}"
+                 / "httpfs.duckdb_extension")
+    if not extension.is_file():
+        raise GeolinkError(f"duckdb-extension-httpfs has no build for duckdb {duckdb.__version__}; "
+                           f"install duckdb-extension-httpfs=={duckdb.__version__}")
+    con.execute(f"LOAD {sql_text(str(extension))}")
+
+
+def sql_text(value: str) -> str:
+    """A SQL string literal of `value` (for statements such as ATTACH that take no parameters)."""
+    return "'" + value.replace("'", "''") + "'"
 
 
 def replace_table(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> int:
     """Write `frame` as table `name`, replacing any earlier version; returns the row count."""
+    return _from_frame(con, frame, f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM _incoming')
+
+
+def append_rows(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> int:
+    """Insert `frame`'s rows into table `name`, columns matched by name; returns the row count."""
+    return _from_frame(con, frame, f'INSERT INTO "{name}" BY NAME SELECT * FROM _incoming')
+
+
+def _from_frame(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, sql: str) -> int:
     con.register("_incoming", frame)
     try:
-        con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM _incoming')
+        con.execute(sql)
     finally:
         con.unregister("_incoming")
     return len(frame)
@@ -41,7 +127,8 @@ def replace_table(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame
 
 def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     """Whether the workspace holds a table or view called `name`."""
-    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()[0])
+    return bool(con.execute("SELECT count(*) FROM information_schema.tables "
+                            "WHERE table_name = ? AND table_catalog = current_database()", [name]).fetchone()[0])
 
 
 def require_tables(con: duckdb.DuckDBPyConnection, *names: str, stage: str) -> None:
@@ -52,15 +139,17 @@ def require_tables(con: duckdb.DuckDBPyConnection, *names: str, stage: str) -> N
         raise GeolinkError(f"the workspace has no {' or '.join(missing)} {tables}; run {stage} first")
 
 
-DATASET_COLUMNS = ("name", "id_column", "x_column", "y_column", "lat_column", "lon_column")
+DATASET_COLUMNS = ("name", "id_column", "address_columns", "postcode_column", "x_column", "y_column",
+                   "lat_column", "lon_column", "agreement", "ingested", "retention_ends", "rows", "source_sha256", "pseudonymised")
 
 
 def register_dataset(con: duckdb.DuckDBPyConnection, name: str, spec: dict) -> None:
-    """Record a loaded dataset and which of its columns hold its id and coordinates."""
+    """Record an ingested dataset: its id and coordinate columns, agreement, retention and source."""
     con.execute(f"CREATE TABLE IF NOT EXISTS datasets ({', '.join(c + ' VARCHAR' for c in DATASET_COLUMNS)})")
     con.execute("DELETE FROM datasets WHERE name = ?", [name])
-    con.execute("INSERT INTO datasets VALUES (?, ?, ?, ?, ?, ?)",
-                [name, *(spec.get(c) for c in DATASET_COLUMNS[1:])])
+    values = [name, *(None if spec.get(c) is None else json.dumps(spec[c]) if isinstance(spec[c], (list, tuple))
+                      else str(spec[c]) for c in DATASET_COLUMNS[1:])]
+    con.execute(f"INSERT INTO datasets VALUES ({', '.join('?' for _ in DATASET_COLUMNS)})", values)
 
 
 def datasets(con: duckdb.DuckDBPyConnection) -> list[dict]:
@@ -68,7 +157,22 @@ def datasets(con: duckdb.DuckDBPyConnection) -> list[dict]:
     if not table_exists(con, "datasets"):
         return []
     rows = con.execute(f"SELECT {', '.join(DATASET_COLUMNS)} FROM datasets ORDER BY name").fetchall()
-    return [dict(zip(DATASET_COLUMNS, row)) for row in rows]
+    found = [dict(zip(DATASET_COLUMNS, row)) for row in rows]
+    for spec in found:
+        spec["address_columns"] = json.loads(spec["address_columns"] or "[]")
+    return found
+
+
+DATASET_ROW_TABLES = ("match", "review", "record_area")
+
+
+def delete_dataset_rows(con: duckdb.DuckDBPyConnection, dataset: str) -> dict[str, int]:
+    """Delete a dataset's rows from every row-level table that holds several datasets; counts per table."""
+    deleted = {}
+    for table in DATASET_ROW_TABLES:
+        if table_exists(con, table):
+            deleted[table] = con.execute(f"DELETE FROM {table} WHERE dataset = ?", [dataset]).fetchone()[0]
+    return deleted
 
 
 def secret(con: duckdb.DuckDBPyConnection) -> bytes:

@@ -63,6 +63,15 @@ def demo_dir(tmp_path_factory):
     return out, result.stderr
 
 
+@pytest.fixture
+def workspace_copy(demo_dir, tmp_path) -> Path:
+    """A private copy of the demo's workspace, for tests that change it."""
+    out, _ = demo_dir
+    copy = tmp_path / "workspace.duckdb"
+    copy.write_bytes((out / "workspace.duckdb").read_bytes())
+    return copy
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

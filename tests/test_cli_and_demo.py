@@ -8,13 +8,14 @@ from conftest import run_geolink
 
 def test_help_lists_the_commands():
     out = run_geolink("--help").stdout
-    for command in ("synth", "match", "geography", "measures", "release", "map", "serve", "demo"):
+    for command in ("synth", "match", "geography", "measures", "release", "map", "serve", "demo",
+                    "agreement", "ingest", "link", "review", "purge", "audit"):
         assert command in out
 
 
 def test_demo_writes_the_layout(demo_dir):
     out, _ = demo_dir
-    for sub in ("input", "matches", "release", "maps"):
+    for sub in ("input", "release", "maps"):
         assert (out / sub).is_dir(), sub
     assert (out / "input" / "gazetteer.csv").is_file()
     assert (out / "workspace.duckdb").is_file()
@@ -31,13 +32,28 @@ def test_demo_reports_every_stage_in_order(demo_dir):
     assert positions == sorted(positions)
 
 
-def test_demo_workspace_holds_the_records_without_identifiers(demo_dir):
+def test_demo_workspace_holds_the_records_with_identifiers_pseudonymised(demo_dir):
     out, _ = demo_dir
     con = duckdb.connect(str(out / "workspace.duckdb"), read_only=True)
     tables = {t for (t,) in con.execute("select table_name from information_schema.tables").fetchall()}
     assert {"gazetteer_address", "service_council_tax_support", "service_housing_repairs",
-            "service_adult_social_care", "service_street_reports"} <= tables
-    columns = {c for (c,) in con.execute("select distinct column_name from information_schema.columns").fetchall()}
-    assert not columns & {"full_name", "date_of_birth", "phone", "nhs_number"}
+            "service_adult_social_care", "service_street_reports", "match", "review", "audit_log",
+            "agreement"} <= tables
+    for dataset in ("council_tax_support", "adult_social_care"):
+        columns = ["full_name", "date_of_birth", "phone", "person_key"] + (["nhs_number"] if dataset == "adult_social_care" else [])
+        values = con.execute(f"select {', '.join(columns)} from service_{dataset}").fetchall()
+        assert values and all(len(v) == 64 and int(v, 16) >= 0 for row in values for v in row)
     n = con.execute("select count(*) from gazetteer_address where status = 'approved'").fetchone()[0]
     assert n == 20_000
+
+
+def test_demo_matches_every_record_once_and_keeps_the_review_queue_inside(demo_dir):
+    out, _ = demo_dir
+    con = duckdb.connect(str(out / "workspace.duckdb"), read_only=True)
+    for (dataset,) in con.execute("select name from datasets").fetchall():
+        records = con.execute(f"select count(*) from service_{dataset}").fetchone()[0]
+        matched, distinct = con.execute("select count(*), count(distinct record_id) from match where dataset = ?",
+                                        [dataset]).fetchone()
+        assert matched == distinct == records, dataset
+    assert con.execute("select count(*) from review").fetchone()[0] > 0
+    assert not (out / "matches").exists()

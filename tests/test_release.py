@@ -106,14 +106,6 @@ def test_the_manifest_records_the_policy_inputs_and_counts(release):
     assert set(manifest["measures"]) == set(table["measure"])
 
 
-@pytest.fixture
-def workspace_copy(demo_dir, tmp_path):
-    out, _ = demo_dir
-    copy = tmp_path / "workspace.duckdb"
-    copy.write_bytes((out / "workspace.duckdb").read_bytes())
-    return copy
-
-
 def test_a_weakened_policy_is_refused_and_nothing_is_written(workspace_copy, tmp_path):
     policy = tmp_path / "weak.yaml"
     policy.write_text("name: no-secondary\nsecondary_suppression: false\n")
@@ -203,6 +195,12 @@ def test_custom_areas_and_sql_measures_flow_into_a_protected_release(demo_dir, w
         "  cts_households:\n"
         "    dataset: council_tax_support\n")
     run_geolink("measures", workspace_copy, "--spec", spec)
+    refused = run_geolink("release", workspace_copy, "--out", tmp_path / "r", check=False)
+    assert refused.returncode == 1 and "does not allow level(s) halves" in " ".join(refused.stderr.split())
+    assert not (tmp_path / "r" / "aggregates.csv").exists()
+    amended = tmp_path / "agreement.yaml"  # the agreement is amended to allow the new level
+    amended.write_text((out / "agreement.yaml").read_text().replace("lad]", "lad, halves]"))
+    run_geolink("agreement", "add", workspace_copy, amended)
     run_geolink("release", workspace_copy, "--out", tmp_path / "r")
     table = pd.read_csv(tmp_path / "r" / "aggregates.csv")
     assert set(table["measure"]) == {"urgent_repair_households", "cts_households"}
@@ -224,7 +222,7 @@ def test_stages_run_out_of_order_name_the_stage_to_run_first(tmp_path):
     empty = tmp_path / "empty.duckdb"
     db.connect(str(empty)).close()
     result = run_geolink("release", empty, "--out", tmp_path / "r", check=False)
-    assert result.returncode == 2 and "run the measures stage first" in " ".join(result.stderr.split())
+    assert result.returncode == 2 and "run the geography stage first" in " ".join(result.stderr.split())
     spec = tmp_path / "m.yaml"
     spec.write_text("measures:\n  m:\n    dataset: council_tax_support\n")
     result = run_geolink("measures", empty, "--spec", spec, check=False)

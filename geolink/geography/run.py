@@ -16,6 +16,7 @@ import pandas as pd
 import shapely
 
 from geolink import workspace
+from geolink.governance.audit import operation, table_digest
 from .areas import AreaLayers
 from .place import COORDINATE_COLUMNS, frame_points, place_points, place_uprns
 
@@ -34,21 +35,27 @@ def run_geography(con: duckdb.DuckDBPyConnection, layers: AreaLayers,
     """).df()
     lookup = con.execute("SELECT * FROM onsud").df() if workspace.table_exists(con, "onsud") else None
     uprn_area = place_uprns(addresses, layers, lookup)
-    workspace.replace_table(con, "area", _area_table(layers, uprn_area))
-
     report = {"uprns": len(uprn_area), "uprns_outside": int(uprn_area[layers.levels[0]].isna().sum()),
               "households": int(uprn_area["household"].sum()), "datasets": {}}
-    placed = [_place_records(con, spec, uprn_area, layers, linked_bands) for spec in workspace.datasets(con)]
-    record_area = pd.concat(placed, ignore_index=True) if placed else pd.DataFrame(
-        columns=["dataset", "record_id", "uprn", "placed_by", *layers.levels])
-    atoms = assign_atoms([uprn_area, record_area], layers.levels)
-    workspace.replace_table(con, "uprn_area", uprn_area)
-    workspace.replace_table(con, "record_area", record_area)
-    workspace.replace_table(con, "atom", atoms)
-    _create_linked_views(con)
-    for name, group in record_area.groupby("dataset"):
-        by = group["placed_by"].fillna("unplaced").value_counts()
-        report["datasets"][name] = {"records": len(group), **{k: int(by.get(k, 0)) for k in ("uprn", "point", "unplaced")}}
+    inputs = {t: table_digest(con, t) for t in ("gazetteer_address", "match", "onsud") if workspace.table_exists(con, t)}
+    parameters = {"levels": layers.levels, "areas": {lv: int((layers.areas["level"] == lv).sum()) for lv in layers.levels},
+                  "linked_bands": list(linked_bands)}
+    with operation(con, "geography", parameters, inputs) as outputs:
+        workspace.replace_table(con, "area", _area_table(layers, uprn_area))
+        placed = [_place_records(con, spec, uprn_area, layers, linked_bands) for spec in workspace.datasets(con)]
+        record_area = pd.concat(placed, ignore_index=True) if placed else pd.DataFrame(
+            columns=["dataset", "record_id", "uprn", "placed_by", *layers.levels])
+        atoms = assign_atoms([uprn_area, record_area], layers.levels)
+        workspace.replace_table(con, "uprn_area", uprn_area)
+        workspace.replace_table(con, "record_area", record_area)
+        workspace.replace_table(con, "atom", atoms)
+        _create_linked_views(con)
+        for name, group in record_area.groupby("dataset"):
+            by = group["placed_by"].fillna("unplaced").value_counts()
+            report["datasets"][name] = {"records": len(group),
+                                        **{k: int(by.get(k, 0)) for k in ("uprn", "point", "unplaced")}}
+        outputs.update(uprns=report["uprns"], households=report["households"], datasets=report["datasets"],
+                       atoms=len(atoms))
     return report
 
 

@@ -11,6 +11,7 @@ import duckdb
 import pandas as pd
 
 from geolink import workspace
+from geolink.governance.audit import operation, table_digest
 from geolink.disclosure.perturb import record_keys
 from geolink.errors import GeolinkError
 from .spec import Measure, unit_sql
@@ -35,9 +36,13 @@ def run_measures(con: duckdb.DuckDBPyConnection, measures: list[Measure]) -> dic
         per_atom = units.groupby("atom").agg(units=("unit", "size"), key_sum=("key", "sum")).reset_index()
         rows.append(per_atom.assign(measure=measure.name))
         counts[measure.name] = len(units)
-    workspace.replace_table(con, "measure", pd.DataFrame([{
+    definitions = pd.DataFrame([{
         "name": m.name, "count": m.count, "datasets": ",".join(m.datasets), "description": m.description,
-        "sql": unit_sql(m)} for m in measures]))
-    workspace.replace_table(con, "measure_atom",
-                            pd.concat(rows, ignore_index=True)[["measure", "atom", "units", "key_sum"]])
+        "sql": unit_sql(m)} for m in measures])
+    inputs = {t: table_digest(con, t) for t in ("record_area", "uprn_area")}
+    with operation(con, "measures", {"measures": definitions.to_dict("records")}, inputs) as outputs:
+        workspace.replace_table(con, "measure", definitions)
+        workspace.replace_table(con, "measure_atom",
+                                pd.concat(rows, ignore_index=True)[["measure", "atom", "units", "key_sum"]])
+        outputs["units"] = counts
     return counts

@@ -31,13 +31,24 @@ class Candidate:
 PARALLEL_ATOMS = 500  # below this, starting processes costs more than it saves
 
 
+def workspace_levels(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The geography levels the workspace's records were placed in."""
+    workspace.require_tables(con, "atom", stage="the geography stage")
+    return [c for (c,) in con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = 'atom' "
+                                      "AND table_catalog = current_database() ORDER BY ordinal_position").fetchall()
+            if c != "atom"]
+
+
 def build_candidate(con: duckdb.DuckDBPyConnection, policy: Policy, rng: np.random.Generator | None = None,
-                    workers: int = 1) -> Candidate:
-    """Protect each measure in the workspace under `policy`, measures side by side on `workers` processes."""
+                    workers: int = 1, levels: list[str] | None = None) -> Candidate:
+    """Protect each measure in the workspace under `policy`, measures side by side on `workers` processes.
+
+    `levels` limits the release to some of the workspace's levels (default: all of them)."""
     workspace.require_tables(con, "measure", "measure_atom", stage="the measures stage")
-    areas = con.execute("SELECT level, code, name, parent_code, households FROM area").df()
+    levels = levels or workspace_levels(con)
+    areas = con.execute("SELECT level, code, name, parent_code, households FROM area WHERE list_contains(?, level)",
+                        [levels]).df()
     atoms = con.execute("SELECT * FROM atom ORDER BY atom").df()
-    levels = [c for c in atoms.columns if c != "atom"]
     space = CellSpace.build(atoms[levels], areas)
     denominators = space.cells.merge(areas, on=["level", "code"], how="left")["households"].to_numpy()
     measures = con.execute("SELECT name, count, datasets, description FROM measure ORDER BY name").df()

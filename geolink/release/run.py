@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -16,7 +17,11 @@ from geolink import workspace
 from geolink.disclosure import Policy
 from geolink.disclosure.gate import Finding, check_release
 from geolink.errors import GeolinkError
-from .build import build_candidate
+from geolink.governance import audit
+from geolink.governance.agreement import RELEASE_FORMATS, release_problems, strictest_cell_size
+from geolink.governance.audit import operation, table_digest
+from geolink.governance.register import agreements_of
+from .build import build_candidate, workspace_levels
 from .write import write_release
 
 
@@ -37,46 +42,63 @@ class ReleaseResult:
 
 
 def run_release(con: duckdb.DuckDBPyConnection, out: Path, policy: Policy,
-                rng: np.random.Generator | None = None, workers: int = 1) -> ReleaseResult:
-    """Build the candidate, attack it, write it if every check passes, and log it in the workspace."""
-    candidate = build_candidate(con, policy, rng, workers)
-    findings = check_release(candidate.table, candidate.areas, policy, candidate.truth, candidate.workers)
-    if findings:
-        raise ReleaseRefused(findings)
-    table = candidate.table
-    flags = table["flag"].fillna("published").value_counts()
-    manifest = {
-        "geolink_version": geolink.__version__,
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "policy": policy.as_dict(),
-        "measures": {row["name"]: {"unit": row["count"], "datasets": row["datasets"], "description": row["description"],
-                                   **candidate.stats[row["name"]]}
-                     for _, row in candidate.measures.iterrows()},
-        "levels": sorted(table["level"].unique()),
-        "cells": int(len(table)),
-        "released": int(flags.get("published", 0)),
-        "suppressed": {k: int(v) for k, v in flags.items() if k != "published"},
-        "input_hashes": _input_hashes(con),
-        "checks": ["small cells", "rounding", "derived values", "cohort", "smuggled columns and values",
-                   "recomputation from margins", "differencing (nested and crossing)", "differencing over time"],
-    }
-    if policy.dp_epsilon is not None:
-        manifest["dp"] = {"mechanism": "two-sided geometric", "epsilon": policy.dp_epsilon}
-    geometry = con.execute("SELECT level, code, geometry FROM area").df()
-    files = write_release(table, candidate.measures, candidate.areas, geometry, manifest, out)
-    _log_release(con, candidate, manifest)
+                rng: np.random.Generator | None = None, workers: int = 1,
+                levels: Sequence[str] | None = None, formats: Sequence[str] = RELEASE_FORMATS) -> ReleaseResult:
+    """Check the agreements allow it, build the candidate, attack it, and write it only if every
+    check passes; the workspace logs it (and its audit entry) in one transaction."""
+    levels = list(levels or workspace_levels(con))
+    unknown = sorted(set(levels) - set(workspace_levels(con)))
+    if unknown:
+        raise GeolinkError(f"no level {', '.join(unknown)} in the workspace (levels: {', '.join(workspace_levels(con))})")
+    terms = agreements_of(con, _datasets_used(con))
+    problems = release_problems(terms, levels, formats)
+    if problems:
+        raise ReleaseRefused([Finding("agreement", "*", p) for p in problems])
+    policy = replace(policy, k=strictest_cell_size(terms, policy.k))
+    parameters = {"out": str(out), "policy": policy.as_dict(), "levels": levels, "formats": list(formats),
+                  "agreements": [a.id for a in terms]}
+    inputs = {name: table_digest(con, name) for name in ("area", "atom", "measure", "measure_atom")}
+    with operation(con, "release", parameters, inputs) as outputs:
+        candidate = build_candidate(con, policy, rng, workers, levels)
+        findings = check_release(candidate.table, candidate.areas, policy, candidate.truth, candidate.workers)
+        if findings:
+            raise ReleaseRefused(findings)
+        table = candidate.table
+        flags = table["flag"].fillna("published").value_counts()
+        manifest = {
+            "geolink_version": geolink.__version__,
+            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "policy": policy.as_dict(),
+            "agreements": [a.id for a in terms],
+            "measures": {row["name"]: {"unit": row["count"], "datasets": row["datasets"],
+                                       "description": row["description"], **candidate.stats[row["name"]]}
+                         for _, row in candidate.measures.iterrows()},
+            "levels": sorted(table["level"].unique()),
+            "cells": int(len(table)),
+            "released": int(flags.get("published", 0)),
+            "suppressed": {k: int(v) for k, v in flags.items() if k != "published"},
+            "input_hashes": {name: digest["sha256"] for name, digest in inputs.items()},
+            "audit_head": audit.head(con),
+            "checks": ["small cells", "rounding", "derived values", "cohort", "smuggled columns and values",
+                       "recomputation from margins", "differencing (nested and crossing)", "differencing over time"],
+        }
+        if policy.dp_epsilon is not None:
+            manifest["dp"] = {"mechanism": "two-sided geometric", "epsilon": policy.dp_epsilon}
+        geometry = con.execute("SELECT level, code, geometry FROM area WHERE list_contains(?, level)", [levels]).df()
+        files = write_release(table, candidate.measures, candidate.areas, geometry, manifest, out, formats)
+        _log_release(con, candidate, manifest)
+        outputs.update(cells=manifest["cells"], released=manifest["released"], suppressed=manifest["suppressed"],
+                       files={f.name: audit.file_digest(f)["sha256"] for f in files})
     return ReleaseResult(files, manifest)
 
 
-def _input_hashes(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """SHA-256 of the workspace tables the release was computed from."""
-    hashes = {}
-    for name, order in (("area", "level, code"), ("atom", "atom"), ("measure", "name"),
-                        ("measure_atom", "measure, atom")):
-        hashes[name] = con.execute(
-            f"SELECT sha256(coalesce(string_agg(CAST(t AS VARCHAR), chr(10) ORDER BY {order}), '')) FROM {name} t"
-        ).fetchone()[0]
-    return hashes
+def _datasets_used(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The datasets the workspace's measures count (all of them when a measure names none)."""
+    workspace.require_tables(con, "measure", stage="the measures stage")
+    named = [d for (ds,) in con.execute("SELECT datasets FROM measure").fetchall() for d in (ds or "").split(",")]
+    if "" in named:
+        return [d["name"] for d in workspace.datasets(con)]
+    return sorted(set(named))
 
 
 def _log_release(con: duckdb.DuckDBPyConnection, candidate, manifest: dict) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
@@ -12,31 +13,36 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from geolink.governance.agreement import RELEASE_FORMATS
+
 CRS = "EPSG:27700"
-FILES = ("aggregates.duckdb", "aggregates.csv", "aggregates.gpkg", "aggregates.parquet", "manifest.json")
-
-
 def write_release(table: pd.DataFrame, measures: pd.DataFrame, areas: pd.DataFrame, geometry: pd.DataFrame,
-                  manifest: dict, out: Path) -> list[Path]:
-    """Write every release file into `out` at once (via a temporary folder beside it)."""
+                  manifest: dict, out: Path, formats: Sequence[str] = RELEASE_FORMATS) -> list[Path]:
+    """Write the release files (aggregates.<format> for each format, and manifest.json) into
+    `out` at once, via a temporary folder beside them."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    names = [f"aggregates.{f}" for f in RELEASE_FORMATS if f in formats] + ["manifest.json"]
     with tempfile.TemporaryDirectory(dir=out, prefix=".release-") as tmp:
         staging = Path(tmp)
-        _duckdb(table, measures, areas, staging / "aggregates.duckdb")
-        table.to_csv(staging / "aggregates.csv", index=False)
+        if "duckdb" in formats:
+            _duckdb(table, measures, areas, staging / "aggregates.duckdb")
+        if "csv" in formats:
+            table.to_csv(staging / "aggregates.csv", index=False)
         shapes = gpd.GeoDataFrame(geometry[["level", "code"]],
                                   geometry=shapely.from_wkb([bytes(g) for g in geometry["geometry"]]), crs=CRS)
-        _geopackage(table, shapes, staging / "aggregates.gpkg")
-        located = shapes.rename(columns={"code": "area_code"}).merge(table, on=["level", "area_code"], how="right")
-        gpd.GeoDataFrame(located, geometry="geometry", crs=CRS).to_parquet(staging / "aggregates.parquet", index=False)
+        if "gpkg" in formats:
+            _geopackage(table, shapes, staging / "aggregates.gpkg")
+        if "parquet" in formats:
+            located = shapes.rename(columns={"code": "area_code"}).merge(table, on=["level", "area_code"], how="right")
+            gpd.GeoDataFrame(located, geometry="geometry", crs=CRS).to_parquet(staging / "aggregates.parquet", index=False)
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n")
-        for name in FILES:
+        for name in names:
             target = out / name
             if target.exists():
                 target.unlink()
             shutil.move(staging / name, target)
-    return [out / name for name in FILES]
+    return [out / name for name in names]
 
 
 def _duckdb(table: pd.DataFrame, measures: pd.DataFrame, areas: pd.DataFrame, path: Path) -> None:
