@@ -32,12 +32,12 @@ WORK = HERE / ".work" / "release"
 def build_workspace(addresses: int) -> DemoRun:
     """A workspace with the synthetic services loaded and matched (reused between runs)."""
     run = DemoRun(out=WORK / f"town-{addresses}", addresses=addresses)
-    if not (run.out / "matched").exists():
-        for sub in ("input", "matches"):
-            (run.out / sub).mkdir(parents=True, exist_ok=True)
+    ready = run.out / "matched-under-agreement"  # workspaces made before agreements are rebuilt
+    if not ready.exists():
+        run.input.mkdir(parents=True, exist_ok=True)
         for stage in (stage_synth, stage_load, stage_match):
             stage(run)
-        (run.out / "matched").touch()
+        ready.touch()
     return run
 
 

@@ -195,6 +195,8 @@ def test_an_encrypted_workspace_opens_only_with_its_key(one_dataset, tmp_path):
     with pytest.raises(duckdb.Error):
         duckdb.connect(str(ws), read_only=True)
     assert "2 entries" in said(run_geolink("--key-file", key, "audit", "verify", ws))
+    log = run_geolink("--key-file", key, "audit", "show", ws, "--json").stdout
+    assert "horse" not in log and b"horse" not in ws.read_bytes()  # the key is never stored
     run_geolink("--key-file", key, "purge", ws, "--as-of", "2999-01-01")
     assert "3 entries" in said(run_geolink("--key-file", key, "audit", "verify", ws))
     assert run_geolink("audit", "verify", ws, check=False).returncode == 2  # still encrypted after the rewrite
