@@ -175,7 +175,7 @@ def review(
 
     from . import workspace
     from .governance.audit import file_digest
-    from .match.review import apply_decisions, review_queue
+    from .match.review import apply_decisions, export_queue, review_queue
 
     con = workspace.connect(workspace_path)
     try:
@@ -184,14 +184,15 @@ def review(
             console.print(f"{result['decisions']:,} decisions applied: {result['accepted']:,} accepted, "
                           f"{result['rejected']:,} rejected")
         queue = review_queue(con)
+        if export:
+            export_queue(con, export)
     finally:
         con.close()
     per_dataset = queue.groupby("dataset")["record_id"].nunique()
     console.print(f"{queue['record_id'].nunique() if len(queue) else 0:,} records to review"
                   + "".join(f"\n  {name}: {n:,}" for name, n in per_dataset.items()))
     if export:
-        queue.to_csv(export, index=False)
-        console.print(f"queue written to {export}")
+        console.print(f"queue written to {export} (logged in the audit)")
 
 
 def purge(

@@ -1,4 +1,4 @@
-"""Clerical review inside the workspace: export the queue, apply a person's decisions.
+"""Clerical review: export the queue for a reviewer, apply their decisions.
 
 A decision names a dataset, a record and the UPRN chosen (blank: no match). Accepted
 records get band `high` and method `review`; rejected ones `unmatched`. Each batch of
@@ -7,12 +7,14 @@ decisions is one audited transaction.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 import pandas as pd
 
 from geolink import workspace
 from geolink.errors import GeolinkError
-from geolink.governance.audit import operation
+from geolink.governance.audit import file_digest, operation
 
 DECISION_COLUMNS = ("dataset", "record_id", "uprn")
 
@@ -21,6 +23,15 @@ def review_queue(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every record waiting for review with its candidates, best first."""
     workspace.require_tables(con, "review", stage="geolink link")
     return con.execute("SELECT * FROM review ORDER BY dataset, record_id, rank").df()
+
+
+def export_queue(con: duckdb.DuckDBPyConnection, path: Path) -> int:
+    """Write the queue to a CSV for a reviewer; row-level data leaving the file is audited."""
+    queue = review_queue(con)
+    with operation(con, "review export", {"file": str(path)}) as outputs:
+        queue.to_csv(path, index=False)
+        outputs.update(rows=len(queue), records=int(queue["record_id"].nunique()), file=file_digest(path))
+    return len(queue)
 
 
 def apply_decisions(con: duckdb.DuckDBPyConnection, decisions: pd.DataFrame, source: dict | None = None) -> dict:

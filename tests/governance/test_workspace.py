@@ -226,9 +226,11 @@ def test_review_decisions_update_the_matches_and_are_audited(workspace_copy, tmp
         rows = con.execute("SELECT record_id, uprn, band, method FROM match WHERE method = 'review' ORDER BY record_id").df()
         left = con.execute("SELECT count(*) FROM review WHERE record_id IN (SELECT unnest(?))",
                            [list(decisions["record_id"])]).fetchone()[0]
-        last = con.execute("SELECT operation, parameters FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+        last_two = con.execute("SELECT operation, outputs, parameters FROM audit_log ORDER BY seq DESC LIMIT 2").fetchall()
     assert len(rows) == 3 and sorted(rows["band"]) == ["high", "high", "unmatched"] and left == 0
-    assert last[0] == "review" and json.loads(last[1])["accepted"] == 2
+    (review, _, decided), (export, exported, _) = last_two
+    assert review == "review" and json.loads(decided)["accepted"] == 2
+    assert export == "review export" and json.loads(exported)["rows"] == len(pd.read_csv(queue))
 
 
 def test_an_agreement_with_a_larger_minimum_cell_size_raises_the_threshold(workspace_copy, demo_dir, tmp_path):
