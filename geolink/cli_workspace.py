@@ -221,23 +221,30 @@ def purge(
 
 
 @audit_app.command("verify")
-def audit_verify(workspace_path: Path = WORKSPACE) -> None:
+def audit_verify(
+    workspace_path: Path = WORKSPACE,
+    anchor: str = typer.Option(None, "--anchor", help="A hash kept outside the workspace (a release manifest's audit_head, or a head printed here before): the log must still hold that entry, which catches entries cut from the end."),
+) -> None:
     """Check every entry's hash and link; exit 1 naming the first entry edited, removed or moved."""
     from . import workspace
-    from .governance.audit import head, verify
+    from .governance.audit import entries
+    from .governance.chain import first_break
 
     con = workspace.connect(workspace_path, read_only=True)
     try:
-        checked, broken = verify(con)
-        last = head(con)
+        log = entries(con)
     finally:
         con.close()
+    broken = first_break(log)
     if broken:
-        console.print(f"[red]audit log broken at entry {broken.seq}[/]: {escape(broken.reason)} "
-                      f"({checked} entries read)")
+        console.print(f"[red]audit log broken at entry {broken.seq}[/]: {escape(broken.reason)} ({len(log)} entries read)")
         raise typer.Exit(1)
-    anchor = f"; head entry {last['seq']} {last['hash']}" if last else ""
-    console.print(f"audit log verified: {checked} entries{anchor}")
+    if anchor and anchor not in {e.hash for e in log}:
+        console.print(f"[red]audit log does not hold the anchored entry {escape(anchor[:12])}…[/]: "
+                      "entries were cut from the end or the log was rewritten")
+        raise typer.Exit(1)
+    head = f"; head entry {log[-1].seq} {log[-1].hash}" if log else ""
+    console.print(f"audit log verified: {len(log)} entries{head}" + ("; anchor found" if anchor else ""))
 
 
 @audit_app.command("show")

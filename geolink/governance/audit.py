@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 
 from geolink import workspace
-from .chain import AuditEntry, Break, canonical, chained, first_break
+from .chain import AuditEntry, canonical, chained
 
 TABLE = "audit_log"
 ACTOR_ENV = "GEOLINK_ACTOR"
@@ -55,12 +55,6 @@ def append(con: duckdb.DuckDBPyConnection, operation: str, parameters: dict,
                 [entry.seq, entry.at, entry.actor, entry.operation, canonical(entry.parameters),
                  canonical(entry.inputs), canonical(entry.outputs), entry.prev_hash, entry.hash])
     return entry
-
-
-def verify(con: duckdb.DuckDBPyConnection) -> tuple[int, Break | None]:
-    """(entries checked, the first break or None)."""
-    log = entries(con)
-    return len(log), first_break(log)
 
 
 def head(con: duckdb.DuckDBPyConnection) -> dict | None:

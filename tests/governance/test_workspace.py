@@ -88,6 +88,17 @@ def test_removed_reordered_or_rewritten_entries_are_named(workspace_copy, tamper
     assert result.returncode == 1 and f"broken at entry {first_bad}" in said(result)
 
 
+def test_entries_cut_from_the_end_are_caught_against_a_release_manifests_anchor(workspace_copy, demo_dir):
+    out, _ = demo_dir
+    anchor = json.loads((out / "release" / "manifest.json").read_text())["audit_head"]["hash"]
+    assert "anchor found" in said(run_geolink("audit", "verify", workspace_copy, "--anchor", anchor))
+    with duckdb.connect(str(workspace_copy)) as con:
+        con.execute("DELETE FROM audit_log WHERE seq >= (SELECT max(seq) - 1 FROM audit_log)")
+    assert "audit log verified" in said(run_geolink("audit", "verify", workspace_copy))  # the chain alone cannot tell
+    cut = run_geolink("audit", "verify", workspace_copy, "--anchor", anchor, check=False)
+    assert cut.returncode == 1 and "entries were cut from the end" in said(cut)
+
+
 def test_audit_show_lists_every_operation_with_hashes_but_no_values(workspace_copy, demo_dir):
     out, _ = demo_dir
     lines = run_geolink("audit", "show", workspace_copy, "--json").stdout.splitlines()
