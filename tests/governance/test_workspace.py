@@ -295,3 +295,18 @@ def test_a_match_killed_with_sigkill_leaves_the_workspace_consistent_and_a_rerun
         rows = con.execute("SELECT dataset, count(*), count(DISTINCT record_id) FROM match GROUP BY dataset").fetchall()
     assert {name: (n, distinct) for name, n, distinct in rows} == {name: (len(f), len(f)) for name, f in frames.items()}
     assert "audit log verified" in said(run_geolink("audit", "verify", ws))
+
+
+def test_without_the_httpfs_wheel_plain_workspaces_work_and_encryption_says_what_to_install(tmp_path, monkeypatch):
+    from geolink import workspace
+    from geolink.errors import GeolinkError
+
+    monkeypatch.setitem(sys.modules, "duckdb_extension_httpfs", None)  # as if the package were not installed
+    monkeypatch.delenv(workspace.KEY_ENV, raising=False)
+    monkeypatch.delenv(workspace.KEY_FILE_ENV, raising=False)
+    con = workspace.connect(tmp_path / "plain.duckdb", create=True)
+    con.execute("CREATE TABLE t AS SELECT 1 AS x")
+    con.close()
+    monkeypatch.setenv(workspace.KEY_ENV, "a key")
+    with pytest.raises(GeolinkError, match="needs the package duckdb-extension-httpfs=="):
+        workspace.connect(tmp_path / "secret.duckdb", create=True)
