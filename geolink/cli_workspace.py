@@ -183,9 +183,7 @@ def review(
             result = apply_decisions(con, read_table(decisions), {"decisions": file_digest(decisions)})
             console.print(f"{result['decisions']:,} decisions applied: {result['accepted']:,} accepted, "
                           f"{result['rejected']:,} rejected")
-        queue = review_queue(con)
-        if export:
-            export_queue(con, export)
+        queue = export_queue(con, export) if export else review_queue(con)
     finally:
         con.close()
     per_dataset = queue.groupby("dataset")["record_id"].nunique()
@@ -226,15 +224,10 @@ def audit_verify(
     anchor: str = typer.Option(None, "--anchor", help="A hash kept outside the workspace (a release manifest's audit_head, or a head printed here before): the log must still hold that entry, which catches entries cut from the end."),
 ) -> None:
     """Check every entry's hash and link; exit 1 naming the first entry edited, removed or moved."""
-    from . import workspace
-    from .governance.audit import entries
+    from .governance.audit import read_log
     from .governance.chain import first_break
 
-    con = workspace.connect(workspace_path, read_only=True)
-    try:
-        log = entries(con)
-    finally:
-        con.close()
+    log = read_log(workspace_path)
     broken = first_break(log)
     if broken:
         console.print(f"[red]audit log broken at entry {broken.seq}[/]: {escape(broken.reason)} ({len(log)} entries read)")
@@ -255,14 +248,9 @@ def audit_show(
     """List the audit log: sequence, time, actor, operation and what it did."""
     from dataclasses import asdict
 
-    from . import workspace
-    from .governance.audit import entries
+    from .governance.audit import read_log
 
-    con = workspace.connect(workspace_path, read_only=True)
-    try:
-        log = entries(con)
-    finally:
-        con.close()
+    log = read_log(workspace_path)
     if as_json:
         for entry in log:
             typer.echo(json.dumps(asdict(entry), sort_keys=True, default=str))

@@ -6,7 +6,6 @@ a hash of the reference file's bytes, so a changed gazetteer is prepared again.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +13,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from geolink.hashing import file_sha256
 from geolink.match import keys
 from .reference import Reference, read_reference
 
@@ -42,11 +42,8 @@ def default_cache() -> Path:
 
 
 def file_digest(path: Path) -> str:
-    h = hashlib.sha256(FORMAT_VERSION.encode())
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 22), b""):
-            h.update(block)
-    return h.hexdigest()[:24]
+    """The cache key of a reference file: its content hash salted with the prepared format's version."""
+    return file_sha256(path, FORMAT_VERSION.encode())[:24]
 
 
 def prepare_reference(source: Path | str, cache: Path | None = None) -> PreparedReference:

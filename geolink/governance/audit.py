@@ -7,7 +7,6 @@ Entries hold parameters, counts and hashes, never row-level values.
 from __future__ import annotations
 
 import getpass
-import hashlib
 import json
 import os
 import socket
@@ -19,6 +18,7 @@ from pathlib import Path
 import duckdb
 
 from geolink import workspace
+from geolink.hashing import file_sha256
 from .chain import AuditEntry, canonical, chained
 
 TABLE = "audit_log"
@@ -39,6 +39,15 @@ def entries(con: duckdb.DuckDBPyConnection, *, last_only: bool = False) -> list[
                        f"FROM {TABLE} {order}").fetchall()
     return [AuditEntry(seq, at, who, op, json.loads(params), json.loads(ins), json.loads(outs), prev, digest)
             for seq, at, who, op, params, ins, outs, prev, digest in rows]
+
+
+def read_log(path: Path) -> list[AuditEntry]:
+    """The log of the workspace at `path`, opened read-only."""
+    con = workspace.connect(path, read_only=True)
+    try:
+        return entries(con)
+    finally:
+        con.close()
 
 
 def append(con: duckdb.DuckDBPyConnection, operation: str, parameters: dict,
@@ -92,8 +101,4 @@ def table_digest(con: duckdb.DuckDBPyConnection, table: str) -> dict:
 
 def file_digest(path: Path) -> dict:
     """Size and SHA-256 of an input file."""
-    sha = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            sha.update(block)
-    return {"file": Path(path).name, "bytes": Path(path).stat().st_size, "sha256": sha.hexdigest()}
+    return {"file": Path(path).name, "bytes": Path(path).stat().st_size, "sha256": file_sha256(path)}

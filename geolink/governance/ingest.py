@@ -23,7 +23,7 @@ from .pseudonym import PERSON_KEY_KINDS, identifier_kind, person_keys, pseudonym
 from .register import agreement
 
 DATASET_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
-ROLE_COLUMNS = ("id_column", "address_columns", "postcode_column", "x_column", "y_column", "lat_column", "lon_column")
+ROLE_COLUMNS = ("id_column", "postcode_column", "x_column", "y_column", "lat_column", "lon_column")  # one column each
 PERSON_KEY = "person_key"
 
 
@@ -38,7 +38,7 @@ def identifier_columns(columns: list[str], spec: dict, agreed: dict[str, str]) -
     Columns whose names look like identifiers are caught by default; the agreement's and
     the mapping's `person_columns` add to and override that. Address, postcode, id and
     coordinate columns are never treated as identifiers."""
-    roles = {spec.get(r) for r in ROLE_COLUMNS if r != "address_columns"} | set(spec.get("address_columns") or ())
+    roles = {spec.get(r) for r in ROLE_COLUMNS} | set(spec.get("address_columns") or ())
     chosen = {c: identifier_kind(c) for c in columns if c not in roles}
     chosen = {c: k for c, k in chosen.items() if k}
     chosen.update({c: k for c, k in agreed.items() if c in columns})
@@ -92,14 +92,14 @@ def ingest_dataset(con: duckdb.DuckDBPyConnection, dataset: str, frame: pd.DataF
     retention_ends = terms.retention_ends(today)
     parameters = {"dataset": dataset, "agreement": terms.id, "id_column": spec["id_column"],
                   "pseudonymised": identifiers, "retention_ends": retention_ends.isoformat()}
-    inputs = {"source": file_digest(source)} if source else {"rows": len(frame)}
+    inputs = _inputs(frame, source)
     with operation(con, "ingest", parameters, inputs) as outputs:
         records = pseudonymised(frame, identifiers, pseudonym_key(workspace.secret(con)))
         table = records_table(dataset)
         workspace.replace_table(con, table, records)
         workspace.delete_dataset_rows(con, dataset)  # earlier matches and places are of older records
         workspace.register_dataset(con, dataset, {
-            **{c: spec.get(c) for c in ROLE_COLUMNS}, "agreement": terms.id, "ingested": today.isoformat(),
+            **{c: spec.get(c) for c in ROLE_COLUMNS}, "address_columns": spec.get("address_columns"), "agreement": terms.id, "ingested": today.isoformat(),
             "retention_ends": retention_ends.isoformat(), "rows": len(frame),
             "source_sha256": inputs.get("source", {}).get("sha256"), "pseudonymised": ",".join(identifiers)})
         outputs[table] = table_digest(con, table)
@@ -109,8 +109,12 @@ def ingest_dataset(con: duckdb.DuckDBPyConnection, dataset: str, frame: pd.DataF
 
 def load_reference(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, source: Path | None = None) -> int:
     """Load reference data (a gazetteer, a lookup: no personal data) as table `table`, audited as a load."""
-    inputs = {"source": file_digest(source)} if source else {"rows": len(frame)}
-    with operation(con, "load", {"table": table}, inputs) as outputs:
+    with operation(con, "load", {"table": table}, _inputs(frame, source)) as outputs:
         rows = workspace.replace_table(con, table, frame)
         outputs[table] = table_digest(con, table)
     return rows
+
+
+def _inputs(frame: pd.DataFrame, source: Path | None) -> dict:
+    """What the audit records of a loaded frame: its source file's digest, else its row count."""
+    return {"source": file_digest(source)} if source else {"rows": len(frame)}

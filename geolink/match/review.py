@@ -25,13 +25,13 @@ def review_queue(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute("SELECT * FROM review ORDER BY dataset, record_id, rank").df()
 
 
-def export_queue(con: duckdb.DuckDBPyConnection, path: Path) -> int:
-    """Write the queue to a CSV for a reviewer; row-level data leaving the file is audited."""
+def export_queue(con: duckdb.DuckDBPyConnection, path: Path) -> pd.DataFrame:
+    """Write the queue to a CSV for a reviewer, auditing the row-level data leaving the file; returns the queue."""
     queue = review_queue(con)
     with operation(con, "review export", {"file": str(path)}) as outputs:
         queue.to_csv(path, index=False)
         outputs.update(rows=len(queue), records=int(queue["record_id"].nunique()), file=file_digest(path))
-    return len(queue)
+    return queue
 
 
 def apply_decisions(con: duckdb.DuckDBPyConnection, decisions: pd.DataFrame, source: dict | None = None) -> dict:

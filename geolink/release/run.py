@@ -46,10 +46,11 @@ def run_release(con: duckdb.DuckDBPyConnection, out: Path, policy: Policy,
                 levels: Sequence[str] | None = None, formats: Sequence[str] = RELEASE_FORMATS) -> ReleaseResult:
     """Check the agreements allow it, build the candidate, attack it, and write it only if every
     check passes; the workspace logs it (and its audit entry) in one transaction."""
-    levels = list(levels or workspace_levels(con))
-    unknown = sorted(set(levels) - set(workspace_levels(con)))
+    present = workspace_levels(con)
+    levels = list(levels or present)
+    unknown = sorted(set(levels) - set(present))
     if unknown:
-        raise GeolinkError(f"no level {', '.join(unknown)} in the workspace (levels: {', '.join(workspace_levels(con))})")
+        raise GeolinkError(f"no level {', '.join(unknown)} in the workspace (levels: {', '.join(present)})")
     terms = agreements_of(con, _datasets_used(con))
     problems = release_problems(terms, levels, formats)
     if problems:
