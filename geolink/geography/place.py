@@ -84,25 +84,35 @@ def household_mask(classification: pd.Series, uprn: pd.Series, parent_uprn: pd.S
 def place_uprns(addresses: pd.DataFrame, layers: AreaLayers, lookup: pd.DataFrame | None = None) -> pd.DataFrame:
     """uprn, household flag and one code column per level for each distinct UPRN.
 
-    `lookup` (uprn plus level columns, e.g. from ONSUD) wins where it covers a UPRN;
-    the rest are placed by their coordinates."""
+    `lookup` (uprn plus level columns, e.g. from ONSUD) wins where it gives a code of the
+    level's layer; the rest are placed by their coordinates."""
     first = addresses.drop_duplicates("uprn")
     out = pd.DataFrame({"uprn": first["uprn"].astype("int64").to_numpy(),
                         "household": household_mask(first.get("classification", pd.Series("", index=first.index)),
                                                     first["uprn"], first.get("parent_uprn", pd.Series(dtype=float)))})
     placed = place_points(pd.to_numeric(first["x"], errors="coerce").to_numpy(),
                           pd.to_numeric(first["y"], errors="coerce").to_numpy(), layers)
-    out = pd.concat([out, placed], axis=1)
+    took = np.zeros(len(out), dtype=bool)
     if lookup is not None and len(lookup):
-        known = lookup.drop_duplicates("uprn").set_index("uprn")
-        hit = out["uprn"].isin(known.index).to_numpy()
-        for level in layers.levels:
-            if level in known.columns:
-                out.loc[hit, level] = known.loc[out.loc[hit, "uprn"], level].to_numpy()
-        out["placed_by"] = np.where(hit, "lookup", "point")
-    else:
-        out["placed_by"] = "point"
+        codes = out[["uprn"]].merge(lookup.drop_duplicates("uprn"), on="uprn", how="left")
+        placed, took = overlay(placed, codes, layers)
+    out = pd.concat([out, placed], axis=1)
+    out["placed_by"] = np.where(took, "lookup", "point")
     return out
+
+
+def overlay(placed: pd.DataFrame, codes: pd.DataFrame, layers: AreaLayers) -> tuple[pd.DataFrame, np.ndarray]:
+    """`placed` (one column per level) with a lookup's codes laid over it row for row, where the
+    lookup gives a code of that level's layer (its vintage may differ from the boundaries');
+    also which rows took any lookup code."""
+    out = placed.copy()
+    took = np.zeros(len(out), dtype=bool)
+    for level in layers.levels:
+        if level in codes.columns:
+            given = codes[level].isin(layers.layer(level)["code"]).to_numpy()
+            out[level] = np.where(given, codes[level].to_numpy(dtype=object), out[level].to_numpy(dtype=object))
+            took |= given
+    return out, took
 
 
 COORDINATE_COLUMNS = ("x_column", "y_column", "lat_column", "lon_column")
