@@ -1,8 +1,9 @@
 """Area layers in geolink's canonical shape: level, code, name, parent_code, geometry (BNG).
 
-OA -> LSOA -> MSOA -> LAD nest (ONS best-fit); wards and custom layers cross them. A
-layer names its parent by a `<level>_code` column, as `geolink synth` writes them; the
-loaders issue adds every ONS vintage's column names.
+OA -> LSOA -> MSOA -> LAD nest (ONS best-fit); wards and custom layers cross them. Layers
+come from a GeoPackage with one layer per level, whose layers name their parent by a
+`<level>_code` column as `geolink synth` writes them, or from the workspace's `boundary`
+table that `geolink load boundaries` fills from ONS files of any vintage.
 """
 
 from __future__ import annotations
@@ -10,15 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import geopandas as gpd
 import pandas as pd
 import pyogrio
+import shapely
 
+from geolink import workspace
 from geolink.errors import GeolinkError
 
 CRS = "EPSG:27700"
 NESTED_LEVELS = ("oa", "lsoa", "msoa", "lad")
 AREA_COLUMNS = ["level", "code", "name", "parent_code", "geometry"]
+NO_BOUNDARIES = "no boundaries loaded: run `geolink load boundaries FILE --workspace W`"
 
 
 @dataclass
@@ -91,8 +96,40 @@ def read_area_layers(path: Path, custom: dict[str, Path] | None = None) -> AreaL
     except Exception as exc:  # pyogrio raises several driver-specific types
         raise GeolinkError(f"cannot read area layers from {path}: {exc}") from exc
     layers = [canonical_layer(gpd.read_file(path, layer=name), name.lower()) for name in names]
-    for level, custom_path in (custom or {}).items():
-        layers.append(canonical_layer(gpd.read_file(custom_path), level))
-    if not layers:
+    if not layers and not custom:
         raise GeolinkError(f"{path} holds no area layers")
+    return _combine(layers, custom)
+
+
+def area_layers_from_workspace(con: duckdb.DuckDBPyConnection, custom: dict[str, Path] | None = None) -> AreaLayers:
+    """The boundaries loaded into the workspace (table `boundary`), plus `custom` crossing layers.
+
+    A nested level's parent codes are completed by containment where the files gave none."""
+    if not workspace.table_exists(con, "boundary") or not con.execute("SELECT count(*) FROM boundary").fetchone()[0]:
+        raise GeolinkError(NO_BOUNDARIES)
+    rows = con.execute("SELECT level, code, coalesce(name, code) AS name, parent_code, geometry "
+                       "FROM boundary ORDER BY level, code").to_arrow_table().to_pandas()  # WKB as bytes
+    areas = gpd.GeoDataFrame(rows.drop(columns="geometry"), geometry=shapely.from_wkb(rows["geometry"]), crs=CRS)
+    return _combine([complete_parents(areas)], custom)
+
+
+def complete_parents(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Each nested level's parent_code made a code of the next coarser level present: the file's
+    own where it is one, else the coarser area holding a point inside the area."""
+    from .place import locate  # place imports this module
+
+    present = [lv for lv in NESTED_LEVELS if (areas["level"] == lv).any()]
+    areas = areas.copy()
+    for finer, coarser in zip(present, present[1:]):
+        parents = areas[areas["level"] == coarser]
+        todo = ((areas["level"] == finer) & ~areas["parent_code"].isin(parents["code"])).to_numpy()
+        inside = shapely.point_on_surface(areas.geometry.to_numpy()[todo])
+        areas.loc[todo, "parent_code"] = locate(shapely.get_x(inside), shapely.get_y(inside),
+                                                parents["code"].to_numpy(), parents.geometry.values)
+    return areas
+
+
+def _combine(layers: list[gpd.GeoDataFrame], custom: dict[str, Path] | None) -> AreaLayers:
+    """Canonical layers plus each NAME=FILE custom layer (a crossing level) as one AreaLayers."""
+    layers = layers + [canonical_layer(gpd.read_file(path), level) for level, path in (custom or {}).items()]
     return AreaLayers(gpd.GeoDataFrame(pd.concat(layers, ignore_index=True), crs=CRS))
