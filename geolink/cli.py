@@ -14,6 +14,7 @@ from rich.table import Table
 
 from loaders.settings import read_yaml
 
+from .cli_load import register as register_load_command
 from .cli_workspace import register as register_workspace_commands
 from .errors import GeolinkError
 from .governance.agreement import RELEASE_FORMATS
@@ -135,7 +136,7 @@ def _print_match_report(report: dict, files) -> None:
 @app.command()
 def geography(
     workspace_path: Path = typer.Argument(..., metavar="WORKSPACE", help="The workspace DuckDB file."),
-    areas: Path = typer.Option(..., "--areas", "-a", help="GeoPackage with one polygon layer per level (oa, lsoa, msoa, ward, lad), any CRS."),
+    areas: Path = typer.Option(None, "--areas", "-a", help="GeoPackage with one polygon layer per level (oa, lsoa, msoa, ward, lad), any CRS; without it, the boundaries loaded with `geolink load boundaries`."),
     custom: list[str] = typer.Option(None, "--custom", help="Extra polygon layer as NAME=FILE (GeoPackage/GeoJSON/Shapefile with a code column); repeatable."),
 ) -> None:
     """Place every gazetteer UPRN and every record in OA / LSOA / MSOA / ward / LAD (and custom areas).
@@ -145,6 +146,7 @@ def geography(
     """
     from . import workspace
     from .geography import read_area_layers
+    from .geography.areas import area_layers_from_workspace
     from .geography.run import run_geography
 
     extra = {}
@@ -153,9 +155,10 @@ def geography(
         if not sep or not name or not file:
             raise GeolinkError(f"--custom takes NAME=FILE, not {item!r}")
         extra[name.lower()] = Path(file)
-    layers = read_area_layers(areas, extra)
+    layers = read_area_layers(areas, extra) if areas else None
     con = workspace.connect(workspace_path)
     try:
+        layers = layers or area_layers_from_workspace(con, extra)
         with console.status("Placing UPRNs and records in areas..."):
             report = run_geography(con, layers)
     finally:
@@ -163,10 +166,11 @@ def geography(
     console.print(f"{report['uprns']:,} UPRNs placed ({report['uprns_outside']:,} outside every area), "
                   f"{report['households']:,} households")
     table = Table(title="records placed")
-    for column in ("dataset", "records", "by UPRN", "by coordinates", "not placed"):
+    for column in ("dataset", "records", "by UPRN", "by coordinates", "by postcode", "not placed"):
         table.add_column(column, justify="left" if column == "dataset" else "right")
     for name, d in report["datasets"].items():
-        table.add_row(name, f"{d['records']:,}", f"{d['uprn']:,}", f"{d['point']:,}", f"{d['unplaced']:,}")
+        table.add_row(name, f"{d['records']:,}", f"{d['uprn']:,}", f"{d['point']:,}", f"{d['postcode']:,}",
+                      f"{d['unplaced']:,}")
     console.print(table)
 
 
@@ -300,6 +304,7 @@ def demo(
 
 
 register_workspace_commands(app)
+register_load_command(app)
 
 
 def main() -> None:

@@ -130,8 +130,8 @@ def ingest(
 
 def link(
     workspace_path: Path = WORKSPACE,
-    reference: Path = typer.Option(..., "--reference", "-r", help="Gazetteer: canonical CSV, a table uprn,address[,postcode,...], or a prepared .duckdb."),
-    streets: Path = typer.Option(None, "--streets", help="Street lines with usrn and name columns for nearest-street lookups."),
+    reference: Path = typer.Option(None, "--reference", "-r", help="Gazetteer: canonical CSV, a table uprn,address[,postcode,...], or a prepared .duckdb (default: the gazetteer loaded into the workspace with `geolink load`)."),
+    streets: Path = typer.Option(None, "--streets", help="Street lines with usrn and name columns for nearest-street lookups (default: the streets loaded into the workspace, if any)."),
     dataset: list[str] = typer.Option(None, "--dataset", "-d", help="Dataset to match; repeatable (default: every ingested dataset)."),
     cache: Path = typer.Option(None, "--cache", help="Where prepared references are kept (default ~/.cache/geolink)."),
     workers: int = typer.Option(os.cpu_count() or 1, "--workers", help="Processes for large datasets."),
@@ -143,13 +143,19 @@ def link(
     part-way can simply be run again.
     """
     from . import workspace
-    from .gazetteer.prepare import prepare_reference
+    from .gazetteer.prepare import prepare_reference, prepare_workspace_reference
     from .match.datasets import match_datasets
     from .streets import read_street_layer, reference_street_index
+    from .streets.index import workspace_street_layer
 
-    layer = read_street_layer(streets) if streets else None
-    ref = prepare_reference(reference, cache=cache)
     con = workspace.connect(workspace_path)
+    try:
+        with console.status("Preparing the gazetteer..."):
+            ref = prepare_reference(reference, cache=cache) if reference else prepare_workspace_reference(con, cache)
+        layer = read_street_layer(streets) if streets else workspace_street_layer(con)
+    except BaseException:
+        con.close()
+        raise
 
     def done(name: str, report: dict) -> None:
         bands = report["bands"]
@@ -159,7 +165,8 @@ def link(
     try:
         with console.status("Matching..."):
             match_datasets(con, ref, streets=reference_street_index(ref.con, layer), names=dataset or (),
-                           workers=workers, tolerance=tolerance, reference_label=str(reference), on_dataset=done)
+                           workers=workers, tolerance=tolerance,
+                           reference_label=str(reference or "the workspace gazetteer"), on_dataset=done)
     finally:
         con.close()
         ref.close()

@@ -46,6 +46,8 @@ def connect(path: Path, *, create: bool = False, read_only: bool = False) -> duc
     path = Path(path)
     if not create and not path.exists():
         raise GeolinkError(f"no workspace at {path}")
+    if create:
+        path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect()
     try:
         con.execute(f"SET temp_directory = {sql_text(str(path) + '.tmp')}")

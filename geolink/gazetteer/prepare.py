@@ -15,7 +15,7 @@ import pandas as pd
 
 from geolink.hashing import file_sha256
 from geolink.match import keys
-from .reference import Reference, read_reference
+from .reference import Reference, read_reference, reference_from_table
 
 FORMAT_VERSION = "4"
 
@@ -64,6 +64,28 @@ def prepare_reference(source: Path | str, cache: Path | None = None) -> Prepared
     write_prepared(reference, partial)
     partial.rename(target)  # atomic: a killed run never leaves a half-prepared file in place
     return _open(target, reference.rejected)
+
+
+def prepare_workspace_reference(con: duckdb.DuckDBPyConnection, cache: Path | None = None) -> PreparedReference:
+    """Open the prepared form of the workspace's loaded gazetteer (`geolink load`), preparing it
+    first if the table changed since it was last prepared."""
+    from geolink import workspace
+    from geolink.governance.audit import last_change, table_digest
+
+    workspace.require_tables(con, "gazetteer_address", stage="a gazetteer load (geolink load KIND FILE --workspace W)")
+    digest = last_change(con, "gazetteer_address") or table_digest(con, "gazetteer_address")["sha256"]
+    target = (cache or default_cache()) / f"ws-{digest[:24]}-{FORMAT_VERSION}.duckdb"
+    if target.exists():
+        return _open(target, pd.DataFrame(columns=["row", "reason"]))
+    columns = [r[0] for r in con.execute("DESCRIBE gazetteer_address").fetchall()]
+    table = con.execute("SELECT " + ", ".join(f'coalesce(CAST("{c}" AS VARCHAR), \'\') AS "{c}"' for c in columns)
+                        + " FROM gazetteer_address").df()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".partial")
+    partial.unlink(missing_ok=True)
+    write_prepared(reference_from_table(table), partial)
+    partial.rename(target)
+    return _open(target, pd.DataFrame(columns=["row", "reason"]))
 
 
 def write_prepared(reference: Reference, path: Path) -> None:

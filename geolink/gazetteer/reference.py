@@ -41,7 +41,7 @@ def read_reference(path: Path | str) -> Reference:
     if table.empty:
         raise GeolinkError(f"{path}: the reference has a header but no rows")
     if CANONICAL_MARKERS <= set(table.columns):
-        return _from_canonical(table)
+        return reference_from_table(table)
     if {"uprn", "address"} <= set(table.columns):
         return _from_generic(table)
     raise GeolinkError(
@@ -75,7 +75,8 @@ def _attributes(table: pd.DataFrame, full_address: pd.Series) -> pd.DataFrame:
     return rows
 
 
-def _from_canonical(table: pd.DataFrame) -> Reference:
+def reference_from_table(table: pd.DataFrame) -> Reference:
+    """A Reference from canonical gazetteer rows held as text (a file's, or the workspace's table)."""
     table, rejected = _valid_uprns(table)
     for column in ("sao_text", "sao_start_number", "sao_start_suffix", "pao_text",
                    "pao_start_suffix", "pao_end_number", "locality", "town", "postcode"):

@@ -66,6 +66,15 @@ def append(con: duckdb.DuckDBPyConnection, operation: str, parameters: dict,
     return entry
 
 
+def last_change(con: duckdb.DuckDBPyConnection, table: str) -> str | None:
+    """The hash of the latest audited operation that wrote `table`: a cheap version stamp for it."""
+    if not workspace.table_exists(con, TABLE):
+        return None
+    row = con.execute(f"SELECT hash FROM {TABLE} WHERE json_extract(outputs, ?) IS NOT NULL ORDER BY seq DESC LIMIT 1",
+                      [f'$."{table}"']).fetchone()
+    return row[0] if row else None
+
+
 def head(con: duckdb.DuckDBPyConnection) -> dict | None:
     """The last entry's sequence number and hash: an anchor to keep outside the workspace."""
     last = entries(con, last_only=True)

@@ -13,6 +13,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from geolink.address import normalise_text
 from geolink.errors import GeolinkError
@@ -78,6 +79,32 @@ def read_street_layer(path: Path) -> pd.DataFrame:
     except Exception as exc:  # pyogrio raises several driver-specific types
         raise GeolinkError(f"cannot read streets from {path}: {exc}") from exc
     return street_layer(layer, str(path))
+
+
+def workspace_street_layer(con) -> pd.DataFrame | None:
+    """The streets loaded into a workspace (`geolink load`) as street_layer() rows, or None.
+
+    A street's line is its OS Open USRN geometry when that was loaded, else the straight
+    line between the start and end points its gazetteer record gives."""
+    from geolink import workspace
+
+    if not workspace.table_exists(con, "street"):
+        return None
+    has_lines = workspace.table_exists(con, "street_geometry")
+    frame = con.execute(f"""
+        SELECT s.usrn, s.name, s.locality, s.town,
+               {"g.geometry" if has_lines else "NULL::BLOB"} AS line, s.start_x, s.start_y, s.end_x, s.end_y
+        FROM street s {"LEFT JOIN street_geometry g USING (usrn)" if has_lines else ""}
+        WHERE s.name <> ''""").df()
+    ends = frame[["start_x", "start_y", "end_x", "end_y"]].to_numpy(dtype=float)
+    straight = shapely.linestrings(np.stack([ends[:, :2], ends[:, 2:]], axis=1))
+    given = shapely.from_wkb(frame["line"].where(frame["line"].notna(), None).to_numpy())
+    has_line = ~shapely.is_missing(given)
+    geometry = np.where(has_line, given, straight)
+    usable = has_line | ~np.isnan(ends).any(axis=1)
+    layer = gpd.GeoDataFrame(frame.loc[usable, ["usrn", "name", "locality", "town"]],
+                             geometry=geometry[usable], crs=CRS)
+    return street_layer(layer.reset_index(drop=True), "the workspace's streets") if len(layer) else None
 
 
 def street_layer(layer: gpd.GeoDataFrame, source: str = "the street layer") -> pd.DataFrame:
