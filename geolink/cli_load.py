@@ -18,7 +18,6 @@ from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
 
 from loaders.report import LoadReport
-from loaders.settings import read_yaml
 
 from .errors import GeolinkError
 
@@ -124,23 +123,13 @@ def _load_reference(kind: str, paths: list[Path], run, level: str | None) -> Non
 def _service_columns(kind, dataset, mapping, id_column, address_column, postcode_column,
                      x_column, y_column, lat_column, lon_column, identifier):
     """The column roles from --mapping and the column options (the options win); EPC uses its preset."""
-    from loaders.service import epc_columns
+    from loaders.service import epc_columns, given_columns
 
     if kind == "epc":
         return epc_columns
-    spec = dict(read_yaml(mapping, "mapping").get(dataset) or {}) if mapping else {}
-    if mapping and not spec:
-        raise GeolinkError(f"{mapping} has no entry for dataset {dataset!r}")
-    options = {"id_column": id_column, "address_columns": address_column or None, "postcode_column": postcode_column,
-               "x_column": x_column, "y_column": y_column, "lat_column": lat_column, "lon_column": lon_column}
-    given = {**spec, **{k: v for k, v in options.items() if v}}
-    persons = dict(spec.get("person_columns") or {})
-    for item in identifier or []:
-        column, sep, kind_ = item.partition("=")
-        if not sep or not column or not kind_:
-            raise GeolinkError(f"--identifier takes COLUMN=KIND, not {item!r}")
-        persons[column] = kind_
-    return {**given, "person_columns": persons}
+    return given_columns(dataset, mapping, {
+        "id_column": id_column, "address_columns": address_column, "postcode_column": postcode_column,
+        "x_column": x_column, "y_column": y_column, "lat_column": lat_column, "lon_column": lon_column}, identifier)
 
 
 def _load_service(kind: str, paths: list[Path], run, dataset: str | None, agreement_id: str | None, given) -> None:

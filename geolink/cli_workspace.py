@@ -90,33 +90,19 @@ def ingest(
     HMAC-SHA256 pseudonyms before anything is written, plus a person_key (name + date of
     birth) that links one person across this workspace's datasets and no other's.
     """
+    from loaders.service import given_columns, service_spec
     from loaders.table import read_table
 
     from . import workspace
     from .governance.ingest import ingest_dataset
-    from .match.run import ROW_NUMBER, check_coordinates, choose_columns
 
-    spec = dict(read_yaml(mapping, "mapping").get(dataset) or {}) if mapping else {}
-    if mapping and not spec:
-        raise GeolinkError(f"{mapping} has no entry for dataset {dataset!r}")
+    given = given_columns(dataset, mapping, {
+        "id_column": id_column, "address_columns": address_column, "postcode_column": postcode_column,
+        "x_column": x_column, "y_column": y_column, "lat_column": lat_column, "lon_column": lon_column}, identifier)
     frame = read_table(file)
     if frame.empty:
         raise GeolinkError(f"{file}: the file has a header but no rows")
-    chosen_id, address, postcode = choose_columns(frame, file, id_column or spec.get("id_column"),
-                                                  address_column or spec.get("address_columns") or (),
-                                                  postcode_column or spec.get("postcode_column"))
-    if chosen_id == ROW_NUMBER and ROW_NUMBER not in frame:
-        frame.insert(0, ROW_NUMBER, [str(i) for i in range(1, len(frame) + 1)])
-    given = {"x_column": x_column, "y_column": y_column, "lat_column": lat_column, "lon_column": lon_column}
-    coordinates = check_coordinates(frame, file, {k: v or spec.get(k) for k, v in given.items()})
-    persons = dict(spec.get("person_columns") or {})
-    for item in identifier or []:
-        column, sep, kind = item.partition("=")
-        if not sep or not column or not kind:
-            raise GeolinkError(f"--identifier takes COLUMN=KIND, not {item!r}")
-        persons[column] = kind
-    spec = {"id_column": chosen_id, "address_columns": address, "postcode_column": postcode, **coordinates,
-            "person_columns": persons}
+    spec = service_spec(frame, file, given)
     con = workspace.connect(workspace_path)
     try:
         report = ingest_dataset(con, dataset, frame, spec, agreement_id, source=file)

@@ -56,8 +56,8 @@ def split_records(text: bytes, numbers: np.ndarray, layouts: Layouts) -> tuple[d
     for record in dict.fromkeys(ids):
         idx = np.flatnonzero(ids == record)
         if record not in layouts:
-            reason = "blank line" if not record and not lines[idx[0]].strip() else f"unknown record type {record!r}"
-            bad.extend((int(numbers[i]), reason if lines[i].strip() else "blank line") for i in idx)
+            bad.extend((int(numbers[i]), f"unknown record type {record!r}" if lines[i].strip() else "blank line")
+                       for i in idx)
             continue
         if not layouts[record]:  # a record type the format has but geolink does not use or check
             blocks[record] = Block(pa.table({"line": [lines[i] for i in idx]}), numbers[idx], [])

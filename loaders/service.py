@@ -17,9 +17,25 @@ import pandas as pd
 from geolink.errors import GeolinkError
 from .columns import resolve
 from .context import Load
+from .settings import read_yaml
 from .table import read_rows
 
 ROLES = ("id_column", "postcode_column", "x_column", "y_column", "lat_column", "lon_column")
+
+
+def given_columns(dataset: str, mapping: Path | None, options: dict, identifiers: list[str] | None) -> dict:
+    """Column roles from a mapping file's entry for `dataset`, overridden by the options given,
+    with --identifier COLUMN=KIND items added to its person_columns."""
+    spec = dict(read_yaml(mapping, "mapping").get(dataset) or {}) if mapping else {}
+    if mapping and not spec:
+        raise GeolinkError(f"{mapping} has no entry for dataset {dataset!r}")
+    persons = dict(spec.get("person_columns") or {})
+    for item in identifiers or []:
+        column, sep, kind = item.partition("=")
+        if not sep or not column or not kind:
+            raise GeolinkError(f"--identifier takes COLUMN=KIND, not {item!r}")
+        persons[column] = kind
+    return {**spec, **{k: v for k, v in options.items() if v}, "person_columns": persons}
 
 
 def service_spec(frame: pd.DataFrame, path: Path, given: dict) -> dict:

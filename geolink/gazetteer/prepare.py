@@ -58,12 +58,17 @@ def prepare_reference(source: Path | str, cache: Path | None = None) -> Prepared
     if target.exists():
         return _open(target, pd.DataFrame(columns=["row", "reason"]))
     reference = read_reference(source)
+    _write_atomically(reference, target)
+    return _open(target, reference.rejected)
+
+
+def _write_atomically(reference: Reference, target: Path) -> None:
+    """Prepare into a side file, then rename: a killed run never leaves a half-prepared file in place."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".partial")
     partial.unlink(missing_ok=True)
     write_prepared(reference, partial)
-    partial.rename(target)  # atomic: a killed run never leaves a half-prepared file in place
-    return _open(target, reference.rejected)
+    partial.rename(target)
 
 
 def prepare_workspace_reference(con: duckdb.DuckDBPyConnection, cache: Path | None = None) -> PreparedReference:
@@ -80,11 +85,7 @@ def prepare_workspace_reference(con: duckdb.DuckDBPyConnection, cache: Path | No
     columns = [r[0] for r in con.execute("DESCRIBE gazetteer_address").fetchall()]
     table = con.execute("SELECT " + ", ".join(f'coalesce(CAST("{c}" AS VARCHAR), \'\') AS "{c}"' for c in columns)
                         + " FROM gazetteer_address").df()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".partial")
-    partial.unlink(missing_ok=True)
-    write_prepared(reference_from_table(table), partial)
-    partial.rename(target)
+    _write_atomically(reference_from_table(table), target)
     return _open(target, pd.DataFrame(columns=["row", "reason"]))
 
 
