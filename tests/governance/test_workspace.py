@@ -41,9 +41,12 @@ def service_addresses(out: Path) -> set[str]:
     or place name, in any case), which the workspace keeps."""
     mapping = yaml.safe_load((out / "input" / "services" / "mapping.yaml").read_text())
     gazetteer = (out / "input" / "gazetteer.csv").read_text().casefold()
+    places = set(pd.read_csv(out / "input" / "gazetteer.csv", dtype=str, usecols=["locality", "town"],
+                             keep_default_na=False).stack().str.casefold())
     values = {v for name, frame in service_frames(out).items() for c in mapping[name]["address_columns"]
               for v in frame[c] if len(v) >= 8}
-    return {v for v in values if v.casefold() not in gazetteer}
+    only_places = {v for v in values if all(part.strip().casefold() in places for part in v.split(","))}
+    return {v for v in values if v.casefold() not in gazetteer} - only_places
 
 
 def found_in(path: Path, values: set[str]) -> set[str]:
