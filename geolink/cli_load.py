@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import importlib
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import typer
@@ -48,6 +49,7 @@ def load(
     workspace_path: Path = typer.Option(..., "--workspace", "-w", help="The workspace DuckDB file (created if missing)."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON (kind, rows_read, rows_loaded, rows_rejected, ...)."),
     rejects: Path = typer.Option(None, "--rejects", help="Write every rejected row (file, row, reason) to this CSV."),
+    memory_limit: str = typer.Option(None, "--memory-limit", help="Most memory DuckDB may use, e.g. 8GB; beyond it, work spills to <workspace>.tmp (default: GEOLINK_MEMORY_LIMIT, else half the machine's memory)."),
     level: str = typer.Option(None, "--level", help="boundaries: the level (oa, lsoa, msoa, ward, lad), when the file does not tell."),
     dataset: str = typer.Option(None, "--dataset", "-d", help="service / epc: the dataset's name in the workspace (epc default: epc)."),
     agreement_id: str = typer.Option(None, "--agreement", "-a", help="service / epc: the agreement covering the dataset."),
@@ -70,7 +72,7 @@ def load(
         raise GeolinkError(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
     report = LoadReport(kind)
     total = sum(_size(p) for p in paths)
-    con = workspace.connect(workspace_path, create=True)
+    con = workspace.connect(workspace_path, create=True, memory_limit=memory_limit)
     try:
         with _progress(as_json) as progress:
             task = progress.add_task(f"loading {kind}", total=total or None)
@@ -111,9 +113,13 @@ def _load_reference(kind: str, paths: list[Path], run, level: str | None) -> Non
     elif level:
         raise GeolinkError("--level applies to boundaries only")
     files = [f for p in paths for f in ([p] if not Path(p).is_dir() else sorted(Path(p).iterdir())) if Path(f).is_file()]
-    inputs = {str(f): file_digest(Path(f)) for f in files}
-    with operation(run.con, "load", {"kind": kind, "paths": [str(p) for p in paths]}, inputs) as outputs:
+    inputs: dict = {}
+    with ThreadPoolExecutor(max_workers=1) as pool, \
+            operation(run.con, "load", {"kind": kind, "paths": [str(p) for p in paths]}, inputs) as outputs:
+        # The inputs are hashed while they load (hashing 5 GB first would add 12 s to the load).
+        hashing = pool.submit(lambda: {str(f): file_digest(Path(f)) for f in files})
         loader(list(paths), run, **extra)
+        inputs.update(hashing.result())
         # The input files' SHA-256 fingerprint what was loaded; the tables are counted, not re-hashed
         # (hashing every row of a national table would cost more than loading it).
         outputs.update({t: {"rows": n} for t, n in run.report.tables.items()})

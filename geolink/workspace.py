@@ -11,14 +11,18 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from .errors import GeolinkError
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 KEY_ENV = "GEOLINK_WORKSPACE_KEY"
 KEY_FILE_ENV = "GEOLINK_WORKSPACE_KEY_FILE"
+MEMORY_ENV = "GEOLINK_MEMORY_LIMIT"
 CATALOG = "workspace"
 
 
@@ -38,11 +42,14 @@ def workspace_key() -> str | None:
     return key
 
 
-def connect(path: Path, *, create: bool = False, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def connect(path: Path, *, create: bool = False, read_only: bool = False,
+            memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
     """Open the workspace (encrypted when a key is set), with clear messages for every way it can fail.
 
     The file is attached to an in-memory host as catalog `workspace` and made the default,
-    so tables are named plainly and another file (a purge copy) can be attached beside it."""
+    so tables are named plainly and another file (a purge copy) can be attached beside it.
+    DuckDB works within `memory_limit` (default: GEOLINK_MEMORY_LIMIT, else half the
+    machine's memory), spilling to `<workspace>.tmp` beyond it."""
     path = Path(path)
     if not create and not path.exists():
         raise GeolinkError(f"no workspace at {path}")
@@ -51,12 +58,26 @@ def connect(path: Path, *, create: bool = False, read_only: bool = False) -> duc
     con = duckdb.connect()
     try:
         con.execute(f"SET temp_directory = {sql_text(str(path) + '.tmp')}")
+        _limit_memory(con, memory_limit or os.environ.get(MEMORY_ENV) or _half_of_memory())
         attach(con, path, CATALOG, read_only=read_only)
         con.execute(f"USE {CATALOG}")
     except BaseException:
         con.close()
         raise
     return con
+
+
+def _half_of_memory() -> str:
+    """Half the machine's memory: DuckDB's own default (80%) leaves too little for the
+    Python side of a large load (Arrow blocks, pandas frames) in the same process."""
+    return f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') // 2 // (1 << 20)}MiB"
+
+
+def _limit_memory(con: duckdb.DuckDBPyConnection, limit: str) -> None:
+    try:
+        con.execute(f"SET memory_limit = {sql_text(limit)}")
+    except duckdb.Error:
+        raise GeolinkError(f"memory limit {limit!r} is not a size such as 8GB or 512MB") from None
 
 
 def attach(con: duckdb.DuckDBPyConnection, path: Path, alias: str, *, read_only: bool = False) -> None:

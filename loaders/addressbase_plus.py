@@ -23,7 +23,7 @@ from geolink.errors import GeolinkError
 
 from . import nlpg
 from .checks import first_problem, whole_number
-from .columns import resolve, squash
+from .columns import repeated, resolve, squash
 from .context import Load
 from .csvstream import Dialect, read_blocks, sniff
 from .files import input_files
@@ -143,7 +143,7 @@ def _named(product: Product) -> str:
 
 def by_role(table: pa.Table, columns: Mapping[str, str], aliases: Mapping[str, list[str]]) -> pa.Table:
     """A block's columns renamed to their roles ('' for a role the file lacks)."""
-    blank = pa.repeat(pa.scalar("", pa.string()), table.num_rows)
+    blank = repeated("", table.num_rows)
     return pa.table({role: table[columns[role]] if role in columns else blank for role in aliases})
 
 
@@ -156,7 +156,7 @@ def stage_plus(run: Load, rows: pa.Table, path: Path, lines: np.ndarray) -> None
     """Split accepted Plus rows into the NLPG staging tables: property, LPIs in English and
     in Welsh or Gaelic, street, street descriptors, delivery point and organisation."""
     for role, value in (("approved", "1"), ("language", "ENG")):
-        rows = rows.append_column(role, pa.repeat(pa.scalar(value), rows.num_rows))
+        rows = rows.append_column(role, repeated(value, rows.num_rows))
     other, given = alternative_language(rows)
     lpis, lpi_lines = pa.concat_tables([rows, other]), np.concatenate([lines, lines[given]])
     streets, descriptors = first_rows(rows, ["usrn"]), first_rows(lpis, list(_DESCRIPTOR.values()))
@@ -212,6 +212,7 @@ def stage_core(run: Load, rows: pa.Table, path: Path, lines: np.ndarray) -> None
 def finish_core(run: Load, source: str) -> None:
     """Core's staged rows as `gazetteer_address` (one approved row per UPRN, the last given)
     and `street` (each USRN's most common street name, locality and town)."""
+    run.flush(final=True)
     building = nlpg.postal_building("sub_building_name", "building_name", "building_number")
     run.con.execute(f"""
         CREATE OR REPLACE TABLE gazetteer_address AS
@@ -236,9 +237,8 @@ def finish_core(run: Load, source: str) -> None:
                NULL::DOUBLE AS start_x, NULL::DOUBLE AS start_y, NULL::DOUBLE AS end_x, NULL::DOUBLE AS end_y,
                '{source}' AS source
         FROM gazetteer_address WHERE usrn <> 0 GROUP BY usrn ORDER BY usrn;
-
-        DROP TABLE _stage_core;
     """)
+    run.drop_staging()
     for table in ("gazetteer_address", "street"):
         run.report.wrote(table, run.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 

@@ -29,30 +29,48 @@ def _reasons(mask: pa.Array | np.ndarray, reason: str) -> np.ndarray:
 
 def first_problem(*reasons: np.ndarray) -> np.ndarray:
     """Per row, the first non-empty reason of several checks."""
-    out = np.full(len(reasons[0]), "", dtype=object)
-    for r in reversed(reasons):
-        out = np.where(r != "", r, out)
+    out = reasons[0].copy()
+    for later in reasons[1:]:
+        fill = (later != "") & (out == "")
+        if fill.any():
+            out[fill] = later[fill]
     return out
 
 
 def whole_number(values: pa.Array, name: str, *, required: bool = True) -> np.ndarray:
     """Identifiers (UPRN, USRN): a whole number of up to 12 digits; blank is a problem when required."""
-    blank = pc.equal(pc.utf8_trim_whitespace(values), "")
-    bad = pc.and_(pc.invert(blank), pc.invert(pc.match_substring_regex(values, IDENTIFIER)))
-    out = _reasons(blank, f"missing {name}") if required else np.full(len(values), "", dtype=object)
-    where = np.flatnonzero(np.asarray(bad.to_numpy(zero_copy_only=False), dtype=bool))
-    if len(where):
-        shown = pc.utf8_slice_codeunits(values.take(pa.array(where)), 0, 40).to_pylist()
-        out[where] = [f"{name} '{v}' is not a whole number" for v in shown]
+    out = np.full(len(values), "", dtype=object)
+    odd = np.flatnonzero(~is_identifier(values))  # only these (few, or blank optional ones) are looked at again
+    if len(odd):
+        texts = values.take(pa.array(odd))
+        blank = np.asarray(pc.equal(pc.utf8_trim_whitespace(texts), "").to_numpy(zero_copy_only=False), dtype=bool)
+        if required:
+            out[odd[blank]] = f"missing {name}"
+        shown = pc.utf8_slice_codeunits(texts.filter(pa.array(~blank)), 0, 40).to_pylist()
+        out[odd[~blank]] = [f"{name} '{v}' is not a whole number" for v in shown]
     return out
+
+
+def is_identifier(values: pa.Array) -> np.ndarray:
+    """Whether each text is a whole number of up to 12 digits (spaces and a '.0' allowed)."""
+    plain = pc.and_(pc.ascii_is_decimal(values), pc.less_equal(pc.binary_length(values), 12))
+    found = np.asarray(plain.to_numpy(zero_copy_only=False), dtype=bool)
+    other = np.flatnonzero(~found)  # blank, spaced or '.0' forms: the full pattern, on these rows only
+    if len(other):
+        matched = pc.match_substring_regex(values.take(pa.array(other)), IDENTIFIER)
+        found[other] = np.asarray(matched.to_numpy(zero_copy_only=False), dtype=bool)
+    return found
 
 
 def as_float(values: pa.Array) -> np.ndarray:
     """Text to float64, NaN where blank or not a number."""
     trimmed = pc.utf8_trim_whitespace(values)
-    numeric = pc.match_substring_regex(trimmed, r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
-    safe = pc.if_else(numeric, trimmed, "nan")
-    return pc.cast(safe, pa.float64()).to_numpy(zero_copy_only=False)
+    try:  # every value a number or blank: one cast
+        number = pc.cast(pc.if_else(pc.equal(trimmed, ""), "nan", trimmed), pa.float64()).to_numpy(zero_copy_only=False)
+    except pa.ArrowInvalid:
+        numeric = pc.match_substring_regex(trimmed, r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+        number = pc.cast(pc.if_else(numeric, trimmed, "nan"), pa.float64()).to_numpy(zero_copy_only=False)
+    return np.where(np.isfinite(number), number, np.nan)  # 'inf' and 'nan' are not coordinates
 
 
 def _coordinates(a: pa.Array, b: pa.Array, names: tuple[str, str], box: tuple[tuple, tuple],

@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 
 from geolink.errors import GeolinkError
 
-from .checks import IDENTIFIER, as_float
+from .checks import as_float, is_identifier
 from .columns import resolve
 from .context import Load
 from .csvstream import Dialect, first_line, read_blocks, sniff
@@ -47,6 +47,7 @@ def stream_csv(paths: list[Path], run: Load, *, table: str, aliases: Mapping[str
             rows, reasons = parse(block.table, columns)
             keep = run.take(path, block.lines, reasons)
             run.append(table, rows.filter(pa.array(keep)))
+    run.flush()
 
 
 def _layout(path: Path, headerless: list[str] | None, aliases: Mapping[str, list[str]],
@@ -68,7 +69,7 @@ def first_row(path: Path, delimiter: str) -> list[str]:
 
 def identifiers(values: pa.Array) -> pa.Array:
     """UPRN / USRN text as int64, null where not a whole number (the rows checks.whole_number rejects)."""
-    whole = np.asarray(pc.match_substring_regex(values, IDENTIFIER).to_numpy(zero_copy_only=False), dtype=bool)
+    whole = is_identifier(values)
     number = as_float(values)
     return pa.array(number, mask=~whole | np.isnan(number)).cast(pa.int64())
 

@@ -12,13 +12,16 @@ variant of the same UPRN. Both forms are kept so that matching can meet either.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 
 from . import checks
+from .columns import repeated
 from .context import Load
+from .csvstream import Block
 from .record_types import Layouts, read_records
 
 Fields = Mapping[str, str]  # staging column -> the format's field name
@@ -56,7 +59,7 @@ CHECKS: dict[str, Callable[[pa.Table], np.ndarray]] = {
 
 def staged(table: pa.Table, stage: str, fields: Fields) -> pa.Table:
     """A record type's rows renamed to a staging table's columns ('' where the format lacks one)."""
-    blank = pa.array([""] * table.num_rows, pa.string())
+    blank = repeated("", table.num_rows)
     return pa.table({c: table[fields[c]] if c in fields else blank for c in STAGE_COLUMNS[stage]})
 
 
@@ -67,33 +70,49 @@ def load_records(paths: list[Path], run: Load, layouts: Layouts | Callable[[str]
     `stages` maps a record identifier to (staging table, fields); other known record types
     are checked for shape and counted, not kept."""
     for path in paths:
-        for blocks in read_records(path, layouts, on_bad_row=run.bad_row(path), on_bytes=run.on_bytes):
-            for record, block in blocks.items():
-                if record not in stages:
-                    run.take(path, block.lines, np.full(len(block.lines), "", dtype=object))
-                    continue
-                stage, fields = stages[record]
-                rows = staged(block.table, stage, fields)
-                keep = run.take(path, block.lines, CHECKS[stage](rows))
-                stage_rows(run, stage, rows.filter(pa.array(keep)), path, block.lines[keep])
+        prepare = partial(checked_records, stages=stages, file=path)
+        for blocks in read_records(path, layouts, prepare, on_bad_row=run.bad_row(path), on_bytes=run.on_bytes):
+            for stage, rows, lines, reasons in blocks.values():
+                run.take(path, lines, reasons)
+                if stage:
+                    run.append(f"_stage_{stage}", rows, staging=True)
     finish(run, source)
+
+
+def checked_records(record: str, block: Block, *, stages: Mapping[str, tuple[str, Fields]],
+                    file: Path) -> tuple[str | None, pa.Table | None, np.ndarray, np.ndarray]:
+    """One record type's rows of a block as (stage or None, accepted rows ready to stage,
+    line numbers, reasons); pure, so it runs on the parsing threads."""
+    if record not in stages:
+        return None, None, block.lines, np.full(len(block.lines), "", dtype=object)
+    stage, fields = stages[record]
+    rows = staged(block.table, stage, fields)
+    reasons = CHECKS[stage](rows)
+    keep = reasons == ""
+    return stage, tagged(rows.filter(pa.array(keep)), file, block.lines[keep]), block.lines, reasons
+
+
+def tagged(rows: pa.Table, file: Path | str, lines: np.ndarray) -> pa.Table:
+    """Rows with the file and line each came from (to name it if it is rejected later)."""
+    return rows.append_column("_file", repeated(str(file), rows.num_rows)).append_column("_line", pa.array(lines))
 
 
 def stage_rows(run: Load, stage: str, rows: pa.Table, file: Path | str, lines: np.ndarray) -> None:
     """Append accepted rows to staging table `_stage_{stage}`, each tagged with its file and line."""
-    rows = rows.append_column("_file", pa.array([str(file)] * rows.num_rows, pa.string()))
-    run.append(f"_stage_{stage}", rows.append_column("_line", pa.array(lines)), staging=True)
+    run.append(f"_stage_{stage}", tagged(rows, file, lines), staging=True)
 
 
 def finish(run: Load, source: str) -> None:
     """Build `gazetteer_address` and `street` from whatever the loader staged, rejecting
     records whose property is not in the load."""
     for stage in STAGE_COLUMNS:  # a format or file may lack a record type: stage it empty
-        columns = ", ".join(f'NULL::VARCHAR AS "{c}"' for c in STAGE_COLUMNS[stage])
-        run.con.execute(f"CREATE TEMP TABLE IF NOT EXISTS _stage_{stage} AS "
-                        f"SELECT {columns}, NULL::VARCHAR AS _file, NULL::BIGINT AS _line LIMIT 0")
+        if not run.staged(f"_stage_{stage}"):
+            empty = pa.table({c: pa.array([], pa.string()) for c in STAGE_COLUMNS[stage]})
+            stage_rows(run, stage, empty, "", np.array([], np.int64))
+    run.flush(final=True)
     _reject_orphans(run)
     build_gazetteer(run, source)
+    run.drop_staging()
 
 
 ORPHANS = {
@@ -105,12 +124,12 @@ ORPHANS = {
 
 
 def _reject_orphans(run: Load) -> None:
-    """Records whose property (BLPU) is absent or was rejected cannot form an address: reject them."""
+    """Records whose property (BLPU) is absent or was rejected cannot form an address: reject
+    them (the combining SQL joins every record to its BLPU, so they drop out of it)."""
     for stage, reason in ORPHANS.items():
         orphans = run.con.execute(f"""
-            DELETE FROM _stage_{stage} s
-            WHERE NOT EXISTS (SELECT 1 FROM _stage_blpu b WHERE b.uprn = s.uprn)
-            RETURNING uprn, _file, _line""").fetchall()
+            SELECT uprn, _file, _line FROM _stage_{stage} s
+            WHERE NOT EXISTS (SELECT 1 FROM _stage_blpu b WHERE b.uprn = s.uprn)""").fetchall()
         for uprn, file, line in orphans:
             run.report.reject(file, line, reason.format(uprn))
         run.report.rows_loaded -= len(orphans)
@@ -140,18 +159,17 @@ def build_gazetteer(run: Load, source: str) -> None:
         FROM _stage_street_descriptor
         QUALIFY row_number() OVER (PARTITION BY CAST(usrn AS BIGINT), upper(language) ORDER BY _line DESC) = 1;
 
-        CREATE OR REPLACE TEMP VIEW _property AS
-        SELECT CAST(b.uprn AS BIGINT) AS uprn, b.logical_status,
-               CAST(nullif(trim(b.parent_uprn), '') AS BIGINT) AS parent_uprn,
-               CAST(b.x AS DOUBLE) AS x, CAST(b.y AS DOUBLE) AS y, b.postcode,
-               coalesce(nullif(b.classification, ''), c.code, '') AS classification, nullif(b.organisation, '') AS organisation
-        FROM _stage_blpu b
-        LEFT JOIN (SELECT uprn, any_value(code ORDER BY _line DESC) AS code FROM _stage_classification GROUP BY uprn) c
-               ON c.uprn = b.uprn
-        QUALIFY row_number() OVER (PARTITION BY CAST(b.uprn AS BIGINT) ORDER BY b._line DESC) = 1;
-
         CREATE OR REPLACE TABLE gazetteer_address AS
-        WITH lpi AS (
+        WITH property AS MATERIALIZED (  -- computed once: both address forms join it
+            SELECT CAST(b.uprn AS BIGINT) AS uprn, b.logical_status,
+                   CAST(nullif(trim(b.parent_uprn), '') AS BIGINT) AS parent_uprn,
+                   CAST(b.x AS DOUBLE) AS x, CAST(b.y AS DOUBLE) AS y, b.postcode,
+                   coalesce(nullif(b.classification, ''), c.code, '') AS classification, nullif(b.organisation, '') AS organisation
+            FROM _stage_blpu b
+            LEFT JOIN (SELECT uprn, arg_max(code, _line) AS code FROM _stage_classification GROUP BY uprn) c
+                   ON c.uprn = b.uprn
+            QUALIFY row_number() OVER (PARTITION BY CAST(b.uprn AS BIGINT) ORDER BY b._line DESC) = 1),
+        lpi AS (
             SELECT l.*, CAST(l.uprn AS BIGINT) AS uprn_id, CAST(l.usrn AS BIGINT) AS usrn_id
             FROM _stage_lpi l),
         geographic AS (
@@ -174,7 +192,7 @@ def build_gazetteer(run: Load, source: str) -> None:
                                            CASE WHEN l.pao_end_number <> '' THEN '-' || l.pao_end_number || l.pao_end_suffix END), ''))
                        AS building
             FROM lpi l
-            JOIN _property p ON p.uprn = l.uprn_id
+            JOIN property p ON p.uprn = l.uprn_id
             LEFT JOIN _descriptor d ON d.usrn = l.usrn_id AND d.language = upper(l.language)
             LEFT JOIN _descriptor e ON e.usrn = l.usrn_id AND e.language = 'ENG'),
         postal AS (
@@ -189,9 +207,9 @@ def build_gazetteer(run: Load, source: str) -> None:
                    d.post_town AS town, d.postcode, p.x, p.y, p.classification,
                    'postal' AS status, 'dpa' AS variant, 'ENG' AS language, d.organisation,
                    {postal_building("d.sub_building_name", "d.building_name", "d.building_number")} AS building
-            FROM _stage_dpa d JOIN _property p ON p.uprn = CAST(d.uprn AS BIGINT)),
+            FROM _stage_dpa d JOIN property p ON p.uprn = CAST(d.uprn AS BIGINT)),
         organisation AS (
-            SELECT CAST(uprn AS BIGINT) AS uprn, any_value(organisation ORDER BY _line DESC) AS organisation
+            SELECT CAST(uprn AS BIGINT) AS uprn, arg_max(organisation, _line) AS organisation
             FROM _stage_organisation GROUP BY 1)
         SELECT a.uprn, coalesce(a.parent_uprn, 0) AS parent_uprn, coalesce(a.usrn, 0) AS usrn,
                coalesce(a.sao_text, '') AS sao_text, a.sao_start_number, coalesce(a.sao_start_suffix, '') AS sao_start_suffix,
@@ -215,6 +233,4 @@ def build_gazetteer(run: Load, source: str) -> None:
     """)
     for table in ("gazetteer_address", "street"):
         run.report.wrote(table, con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
-    for stage in STAGE_COLUMNS:
-        con.execute(f"DROP TABLE IF EXISTS _stage_{stage}")
-    con.execute("DROP VIEW IF EXISTS _descriptor; DROP VIEW IF EXISTS _property")
+    con.execute("DROP VIEW IF EXISTS _descriptor")

@@ -55,6 +55,7 @@ def load(paths: list[Path], run: Load) -> None:
         except pyogrio.errors.DataSourceError as exc:
             raise GeolinkError(f"{path}: cannot read the street layer {layer!r}: {exc}") from exc
         run.on_bytes(Path(path).stat().st_size)
+    run.flush()
 
 
 def parse(batch: pa.RecordBatch, columns: dict[str, str], geometry: str,

@@ -27,6 +27,7 @@ from geolink.errors import GeolinkError
 from geolink.geography.place import to_bng
 
 from .checks import as_float, first_problem, grid_reference, latitude_longitude
+from .columns import repeated
 from .context import Load
 from .lookup import LEVELS, codes, stream_csv, vintaged
 
@@ -68,14 +69,14 @@ def parse(block: pa.Table, columns: dict[str, str], source: str) -> tuple[pa.Tab
     terminated, date_problem = month_dates(_text(block, columns, "terminated"))
     rows = pa.table({"postcode": postcode, "x": pa.array(x, mask=np.isnan(x)), "y": pa.array(y, mask=np.isnan(y)),
                      **{level: codes(block, columns, level) for level in LEVELS},
-                     "terminated": terminated, "source": pa.repeat(pa.scalar(source), block.num_rows)})
+                     "terminated": terminated, "source": repeated(source, block.num_rows)})
     return rows, first_problem(postcode_problem, where_problem, date_problem)
 
 
 def _text(block: pa.Table, columns: dict[str, str], role: str) -> pa.Array:
     """A role's text column, or blanks when the file has no such column."""
     if role not in columns:
-        return pa.repeat(pa.scalar("", pa.string()), block.num_rows)
+        return repeated("", block.num_rows)
     return block.column(columns[role]).combine_chunks()
 
 

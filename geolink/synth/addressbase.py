@@ -3,7 +3,9 @@
 So that the loaders can be tested and benchmarked on a realistic multi-record file
 without licensed data: streets (11) with their descriptors (15), one BLPU (21) per
 UPRN, an LPI (24) per address record (approved, alternative, historic), a
-classification (32) per UPRN, between a header (10) and a trailer (99).
+classification (32) per UPRN, between a header (10) and a trailer (99). Records are
+interleaved as OS delivers them: each street followed by its descriptor, each BLPU by
+its LPIs and classification.
 """
 
 from __future__ import annotations
@@ -48,7 +50,8 @@ def addressbase_premium_records(town: Town) -> pd.DataFrame:
                 + "," + blank(g["pao_end_number"]) + ",\"\"," + _text(g["pao_text"]) + "," + g["usrn"].astype(str)
                 + ",\"1\",\"\",\"\",\"Y\"")
     header = pd.Series([f"10,\"{town.name} - synthetic\",7655,{DATE},1,{DATE},00:00:00,\"2.0\",\"F\""])
-    body = pd.concat([street_rows, descriptor_rows, blpu_rows, lpi_rows, class_rows], ignore_index=True)
+    body = _interleaved([(street_rows, streets["usrn"], 0), (descriptor_rows, streets["usrn"], 1),
+                         (blpu_rows, first["uprn"], 2), (lpi_rows, g["uprn"], 3), (class_rows, first["uprn"], 4)])
     trailer = pd.Series([f"99,0,{len(body) + 2},{DATE},00:00:00"])
     return pd.DataFrame({"line": pd.concat([header, body, trailer], ignore_index=True)})
 
@@ -59,6 +62,13 @@ def write_addressbase_premium(town: Town, path: Path) -> int:
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     Path(path).write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
     return len(lines)
+
+
+def _interleaved(records: list[tuple[pd.Series, pd.Series, int]]) -> pd.Series:
+    """Record lines grouped by street, then by property; within a group, in record-type `rank` order."""
+    keyed = pd.concat([pd.DataFrame({"line": lines.values, "group": rank >= 2, "key": key.values, "rank": rank})
+                       for lines, key, rank in records], ignore_index=True)
+    return keyed.sort_values(["group", "key", "rank"], kind="stable")["line"].reset_index(drop=True)
 
 
 def _order(n: int) -> pd.Series:

@@ -112,3 +112,18 @@ def test_unreadable_files_fail_with_one_clear_message(tmp_path, content, message
 def test_an_empty_folder_is_named(tmp_path):
     with pytest.raises(GeolinkError, match="holds no .csv files"):
         load(tmp_path)
+
+
+def test_a_load_larger_than_the_write_buffer_gives_the_same_gazetteer(synthetic, tmp_path):
+    """Past `buffer_bytes` staged rows spill to Parquet files; below it they are read in place."""
+    in_memory, _ = load(synthetic)
+    con = duckdb.connect()
+    con.execute(f"SET temp_directory = '{tmp_path / 'spill'}'")
+    run = Load(con, LoadReport("addressbase-premium"), buffer_bytes=1)  # every block spilled at once
+    addressbase_premium.load([synthetic], run)
+    assert run.report.reconciles() and run.report.rows_rejected == 0
+    for table in ("gazetteer_address", "street"):
+        query = f"SELECT * FROM {table} ORDER BY ALL"
+        assert con.execute(query).fetchall() == in_memory.execute(query).fetchall()
+    assert not con.execute("SELECT view_name FROM duckdb_views() WHERE view_name LIKE '_stage%'").fetchall()
+    assert not list((tmp_path / "spill").iterdir())  # the spill files are gone with the load

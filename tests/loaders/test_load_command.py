@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import duckdb
@@ -108,3 +109,17 @@ def test_bad_commands_get_one_clear_line(tmp_path, args, message):
     result = run_geolink(*[a.format(ws=tmp_path / "ws.duckdb", csv=csv) for a in args], check=False, cwd=tmp_path)
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_memory_limit_is_given_or_refused_clearly(loaded, tmp_path):
+    """--memory-limit bounds DuckDB for one load; a value that is not a size gets one clear line."""
+    path = loaded["out"] / "abp"
+    ws = tmp_path / "ws.duckdb"
+    result = run_geolink("load", "addressbase-premium", path, "-w", ws, "--memory-limit", "256MB", "--json")
+    assert json.loads(result.stdout)["rows_rejected"] == 0
+    refused = run_geolink("load", "addressbase-premium", path, "-w", ws, "--memory-limit", "lots", check=False)
+    assert refused.returncode != 0 and "memory limit 'lots' is not a size" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    env_refused = run_geolink("load", "addressbase-premium", path, "-w", ws, check=False,
+                              env={**os.environ, "GEOLINK_MEMORY_LIMIT": "half"})
+    assert env_refused.returncode != 0 and "memory limit 'half' is not a size" in env_refused.stderr
