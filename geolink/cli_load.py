@@ -20,6 +20,8 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 
 from loaders.report import LoadReport
 
+from .cli_workspace import (ADDRESS_COLUMN, ID_COLUMN, IDENTIFIER, LAT_COLUMN, LON_COLUMN, MAPPING, POSTCODE_COLUMN,
+                            X_COLUMN, Y_COLUMN, service_columns)
 from .errors import GeolinkError
 
 console = Console(stderr=True)
@@ -53,20 +55,22 @@ def load(
     level: str = typer.Option(None, "--level", help="boundaries: the level (oa, lsoa, msoa, ward, lad), when the file does not tell."),
     dataset: str = typer.Option(None, "--dataset", "-d", help="service / epc: the dataset's name in the workspace (epc default: epc)."),
     agreement_id: str = typer.Option(None, "--agreement", "-a", help="service / epc: the agreement covering the dataset."),
-    mapping: Path = typer.Option(None, "--mapping", help="service: column mapping YAML, keyed by dataset name."),
-    id_column: str = typer.Option(None, "--id-column", help="service: the record id column."),
-    address_column: list[str] = typer.Option(None, "--address-column", help="service: an address column; repeatable."),
-    postcode_column: str = typer.Option(None, "--postcode-column", help="service: the postcode column."),
-    x_column: str = typer.Option(None, "--x-column", help="service: easting column (British National Grid)."),
-    y_column: str = typer.Option(None, "--y-column", help="service: northing column."),
-    lat_column: str = typer.Option(None, "--lat-column", help="service: latitude column (WGS84)."),
-    lon_column: str = typer.Option(None, "--lon-column", help="service: longitude column."),
-    identifier: list[str] = typer.Option(None, "--identifier", help="service: COLUMN=KIND of a direct identifier to pseudonymise; repeatable."),
+    mapping: Path = MAPPING,
+    id_column: str = ID_COLUMN,
+    address_column: list[str] = ADDRESS_COLUMN,
+    postcode_column: str = POSTCODE_COLUMN,
+    x_column: str = X_COLUMN,
+    y_column: str = Y_COLUMN,
+    lat_column: str = LAT_COLUMN,
+    lon_column: str = LON_COLUMN,
+    identifier: list[str] = IDENTIFIER,
 ) -> None:
     """Load a file into the workspace: gazetteers, lookups and boundaries for matching and
-    geography, or service data under an agreement. Bad rows are listed, never guessed."""
+    geography, or service data under an agreement. Bad rows are listed, never guessed.
+    The column options (--mapping to --identifier) apply to `service` only."""
     from . import workspace
     from loaders.context import Load
+    from loaders.service import epc_columns
 
     if kind not in KINDS:
         raise GeolinkError(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
@@ -78,8 +82,9 @@ def load(
             task = progress.add_task(f"loading {kind}", total=total or None)
             run = Load(con, report, lambda n: progress.advance(task, n))
             if kind in SERVICE_KINDS:
-                given = _service_columns(kind, dataset, mapping, id_column, address_column, postcode_column,
-                                         x_column, y_column, lat_column, lon_column, identifier)
+                given = epc_columns if kind == "epc" else service_columns(
+                    dataset, mapping, id_column, address_column, postcode_column,
+                    x_column, y_column, lat_column, lon_column, identifier)
                 _load_service(kind, paths, run, dataset or ("epc" if kind == "epc" else None), agreement_id, given)
             else:
                 _load_reference(kind, paths, run, level)
@@ -124,18 +129,6 @@ def _load_reference(kind: str, paths: list[Path], run, level: str | None) -> Non
         # (hashing every row of a national table would cost more than loading it).
         outputs.update({t: {"rows": n} for t, n in run.report.tables.items()})
         outputs["report"] = {k: v for k, v in run.report.as_dict().items() if k != "examples"}
-
-
-def _service_columns(kind, dataset, mapping, id_column, address_column, postcode_column,
-                     x_column, y_column, lat_column, lon_column, identifier):
-    """The column roles from --mapping and the column options (the options win); EPC uses its preset."""
-    from loaders.service import epc_columns, given_columns
-
-    if kind == "epc":
-        return epc_columns
-    return given_columns(dataset, mapping, {
-        "id_column": id_column, "address_columns": address_column, "postcode_column": postcode_column,
-        "x_column": x_column, "y_column": y_column, "lat_column": lat_column, "lon_column": lon_column}, identifier)
 
 
 def _load_service(kind: str, paths: list[Path], run, dataset: str | None, agreement_id: str | None, given) -> None:

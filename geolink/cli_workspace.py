@@ -22,6 +22,28 @@ from .errors import GeolinkError
 console = Console(stderr=True)
 WORKSPACE = typer.Argument(..., metavar="WORKSPACE", help="The workspace DuckDB file.")
 
+# A service dataset's columns, as `geolink ingest` and `geolink load service` both take them.
+MAPPING = typer.Option(None, "--mapping", help="Column mapping YAML (as `geolink synth` writes in services/mapping.yaml), keyed by dataset name.")
+ID_COLUMN = typer.Option(None, "--id-column", help="Column with the record id (default: record_id/id if present, else the row number).")
+ADDRESS_COLUMN = typer.Option(None, "--address-column", help="Address column; repeat for several. Default: columns named like address*.")
+POSTCODE_COLUMN = typer.Option(None, "--postcode-column", help="Postcode column (default: one named postcode).")
+X_COLUMN = typer.Option(None, "--x-column", help="Easting column (British National Grid).")
+Y_COLUMN = typer.Option(None, "--y-column", help="Northing column (British National Grid).")
+LAT_COLUMN = typer.Option(None, "--lat-column", help="Latitude column (WGS84).")
+LON_COLUMN = typer.Option(None, "--lon-column", help="Longitude column (WGS84).")
+IDENTIFIER = typer.Option(None, "--identifier", help="A direct identifier to pseudonymise, as COLUMN=KIND (name, date_of_birth, nhs_number, ni_number, phone, email, other); repeatable. Columns named like these are caught anyway.")
+
+
+def service_columns(dataset: str | None, mapping: Path | None, id_column: str | None, address_column: list[str] | None,
+                    postcode_column: str | None, x_column: str | None, y_column: str | None, lat_column: str | None,
+                    lon_column: str | None, identifier: list[str] | None) -> dict:
+    """The column roles from --mapping and the column options (the options win)."""
+    from loaders.service import given_columns
+
+    return given_columns(dataset, mapping, {
+        "id_column": id_column, "address_columns": address_column, "postcode_column": postcode_column,
+        "x_column": x_column, "y_column": y_column, "lat_column": lat_column, "lon_column": lon_column}, identifier)
+
 agreement_app = typer.Typer(help="Data sharing agreements: what may be ingested, kept for how long, and released.",
                             no_args_is_help=True)
 audit_app = typer.Typer(help="The hash-chained audit log of every operation on a workspace.", no_args_is_help=True)
@@ -74,15 +96,15 @@ def ingest(
     file: Path = typer.Argument(..., metavar="FILE", help="The dataset: CSV (any common encoding and delimiter), XLSX or Parquet."),
     dataset: str = typer.Option(..., "--dataset", "-d", help="Name for the dataset in the workspace (lower case, digits, _)."),
     agreement_id: str = typer.Option(..., "--agreement", "-a", help="Id of the agreement covering this dataset: nothing is ingested without one."),
-    mapping: Path = typer.Option(None, "--mapping", help="Column mapping YAML (as `geolink synth` writes in services/mapping.yaml), keyed by dataset name."),
-    id_column: str = typer.Option(None, "--id-column", help="Column with the record id (default: record_id/id if present, else the row number)."),
-    address_column: list[str] = typer.Option(None, "--address-column", help="Address column; repeat for several. Default: columns named like address*."),
-    postcode_column: str = typer.Option(None, "--postcode-column", help="Postcode column (default: one named postcode)."),
-    x_column: str = typer.Option(None, "--x-column", help="Easting column (British National Grid)."),
-    y_column: str = typer.Option(None, "--y-column", help="Northing column (British National Grid)."),
-    lat_column: str = typer.Option(None, "--lat-column", help="Latitude column (WGS84)."),
-    lon_column: str = typer.Option(None, "--lon-column", help="Longitude column (WGS84)."),
-    identifier: list[str] = typer.Option(None, "--identifier", help="A direct identifier to pseudonymise, as COLUMN=KIND (name, date_of_birth, nhs_number, ni_number, phone, email, other); repeatable. Columns named like these are caught anyway."),
+    mapping: Path = MAPPING,
+    id_column: str = ID_COLUMN,
+    address_column: list[str] = ADDRESS_COLUMN,
+    postcode_column: str = POSTCODE_COLUMN,
+    x_column: str = X_COLUMN,
+    y_column: str = Y_COLUMN,
+    lat_column: str = LAT_COLUMN,
+    lon_column: str = LON_COLUMN,
+    identifier: list[str] = IDENTIFIER,
 ) -> None:
     """Load a service dataset into the workspace under an agreement, pseudonymising direct identifiers.
 
@@ -90,15 +112,14 @@ def ingest(
     HMAC-SHA256 pseudonyms before anything is written, plus a person_key (name + date of
     birth) that links one person across this workspace's datasets and no other's.
     """
-    from loaders.service import given_columns, service_spec
+    from loaders.service import service_spec
     from loaders.table import read_table
 
     from . import workspace
     from .governance.ingest import ingest_dataset
 
-    given = given_columns(dataset, mapping, {
-        "id_column": id_column, "address_columns": address_column, "postcode_column": postcode_column,
-        "x_column": x_column, "y_column": y_column, "lat_column": lat_column, "lon_column": lon_column}, identifier)
+    given = service_columns(dataset, mapping, id_column, address_column, postcode_column,
+                            x_column, y_column, lat_column, lon_column, identifier)
     frame = read_table(file)
     if frame.empty:
         raise GeolinkError(f"{file}: the file has a header but no rows")
