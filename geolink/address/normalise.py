@@ -8,8 +8,8 @@ The steps, in order:
    breaks, which end a segment;
 2. tokens: "12 - 14" -> "12-14", "2 / 14" -> "2/14"; "C/O", "O/S", "J/W" stay whole; any other
    slash between words stays as a lone "/" (bilingual names: "HEOL Y NANT / NANT ROAD");
-3. deletions and joins: "C/O" and the name after it, "NO" before a number, stray slashes,
-   "14 A" -> "14A", countries and counties at the end; then the postcode, found by
+3. deletions and joins: "C/O" and the name after it, "ATTN OCCUPIER", "NO" before a number,
+   stray slashes, "14 A" -> "14A", countries and counties at the end; then the postcode, found by
    `locate_postcode`, is taken out (and the same clean-up repeated where it stood);
 4. rewrites: abbreviations expanded (RD -> ROAD, GFF -> GROUND FLOOR FLAT, 1ST -> FIRST,
    J/W -> JUNCTION WITH), and ST read as SAINT or STREET from its neighbours.
@@ -59,6 +59,7 @@ _LONGEST_NOISE = max(len(phrase) for phrase in vocab.TRAILING_NOISE)
 _NOISE_ENDINGS = frozenset(phrase[-1] for phrase in vocab.TRAILING_NOISE)
 _REWRITTEN = frozenset(vocab.EXPANSIONS) | {"ST"}
 _NOISE_FORM = {token: words[0] for token, words in vocab.EXPANSIONS.items() if len(words) == 1}
+_UNIT_FORM = vocab.UNIT_ABBREVIATIONS
 
 
 class Normalised(NamedTuple):
@@ -181,18 +182,39 @@ def _join_letters(tokens: list[str], segments: list[int]) -> None:
             del segments[i]
 
 
+def _drop_addressee(tokens: list[str], segments: list[int]) -> None:
+    """Remove words addressed to a person ('ATTN OCCUPIER', 'THE OCCUPIER'), with a THE before them."""
+    if vocab.ADDRESSEE_WORDS.isdisjoint(tokens):
+        return
+    keep = [i for i, token in enumerate(tokens)
+            if token not in vocab.ADDRESSEE_WORDS
+            and not (token == "THE" and i + 1 < len(tokens) and tokens[i + 1] in vocab.ADDRESSEE_WORDS)]
+    tokens[:] = [tokens[i] for i in keep]
+    segments[:] = [segments[i] for i in keep]
+
+
 def _drop_number_words(tokens: list[str], segments: list[int]) -> None:
-    """Remove 'NO' / 'NUMBER' in front of a house number ('NO. 14' -> '14')."""
+    """Remove 'NO' / 'NUMBER' in front of a house number ('NO. 14' -> '14') or after a unit
+    word ('FLAT NO. E' -> 'FLAT E'), repeated ones included."""
     if vocab.NUMBER_WORDS.isdisjoint(tokens):
         return
+    drop = set()
     before_number = False
     for i in range(len(tokens) - 1, -1, -1):
-        token = tokens[i]
-        if before_number and token in vocab.NUMBER_WORDS:
-            del tokens[i]
-            del segments[i]
+        if before_number and tokens[i] in vocab.NUMBER_WORDS:
+            drop.add(i)
         else:
-            before_number = _NUMBER_ID.fullmatch(token) is not None
+            before_number = _NUMBER_ID.fullmatch(tokens[i]) is not None
+    after_unit = False
+    for i, token in enumerate(tokens):
+        if i in drop:
+            continue
+        if after_unit and token in vocab.NUMBER_WORDS:
+            drop.add(i)
+        else:
+            after_unit = _UNIT_FORM.get(token, token) in vocab.UNIT_WORDS
+    tokens[:] = [t for i, t in enumerate(tokens) if i not in drop]
+    segments[:] = [s for i, s in enumerate(segments) if i not in drop]
 
 
 def _drop_stray_slashes(tokens: list[str], segments: list[int]) -> None:
@@ -272,6 +294,7 @@ def normalise_tokens(text: str) -> Normalised:
         text = ""
     tokens, segments = _tokenise(text)
     _drop_care_of(tokens, segments)
+    _drop_addressee(tokens, segments)
     _drop_number_words(tokens, segments)
     _drop_stray_slashes(tokens, segments)
     _join_letters(tokens, segments)

@@ -141,7 +141,7 @@ def _numbered(parts: list[Part], first: int, draft: _Draft) -> list[Part]:
         pao = rest[1].number
         rest = rest[2:]
     draft.pao = pao
-    if rest and _is_name(rest[0]):
+    if rest and _is_name(rest[0]) and not rest[0].place:  # '50, OAKMINSTER': no street given
         draft.street = rest[0]
         return rest[1:]
     if draft.building and draft.building[-1].streetlike and not any(map(_is_name, rest)):

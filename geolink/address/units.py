@@ -175,6 +175,15 @@ def _first_phrase(runs: list[list[str]]) -> tuple[int, int, _Phrase] | None:
     return block
 
 
+def _lone_letter(runs: list[list[str]]) -> SubUnit | None:
+    """'B, 23 BELL LANE': a letter standing alone before the rest of the address names the flat."""
+    first = runs[0] if runs else []
+    if len(runs) > 1 and len(first) == 1 and len(first[0]) == 1 and first[0].isalpha() \
+            and first[0] not in vocab.WELSH_ARTICLES:
+        return SubUnit(None, None, first.pop())
+    return None
+
+
 def take_sub_unit(runs: list[list[str]]) -> SubUnit | None:
     """Find the sub-unit phrase in runs of tokens, remove its tokens, and return it.
 
@@ -182,11 +191,9 @@ def take_sub_unit(runs: list[list[str]]) -> SubUnit | None:
     next to a unit phrase is merged with it ('FLAT 2, FIRST FLOOR'). 'BLOCK B' gives way to a
     flat or unit named after it ('BLOCK B FLAT 3'), and then stays in the building name.
     """
-    if all(_PHRASE_STARTS.isdisjoint(run) for run in runs):
-        return None
-    found = _first_phrase(runs)
+    found = None if all(_PHRASE_STARTS.isdisjoint(run) for run in runs) else _first_phrase(runs)
     if found is None:
-        return None
+        return _lone_letter(runs)
     r, i, (unit, j, left) = found
     runs[r][i:j] = [left] if left else []
     nxt_r, nxt_i = (r, i) if i < len(runs[r]) else (r + 1, 0)

@@ -99,7 +99,7 @@ BUILDING_WORDS = frozenset(
     HOUSE COTTAGE COTTAGES FARM FARMHOUSE LODGE BARN BARNS HALL BUNGALOW VILLA MANSIONS
     APARTMENTS FLATS BUILDINGS BUILDING TOWER TOWERS CHAMBERS WORKS RECTORY VICARAGE MANSE
     CHAPEL SCHOOL SURGERY HOTEL INN ARMS STABLES GATEHOUSE CENTRE CLUB OFFICES STORES HOSPITAL
-    LIBRARY STATION COLLEGE ACADEMY NURSERY PAVILION HOSTEL HOME COURT GRANGE
+    LIBRARY STATION COLLEGE ACADEMY NURSERY PAVILION HOSTEL HOME COURT GRANGE POINT
     """.split()
 )
 
@@ -130,6 +130,9 @@ OTHER_ABBREVIATIONS = MappingProxyType(
         "APTS": "APARTMENTS",
         "STN": "STATION",
         "HOSP": "HOSPITAL",
+        "MANS": "MANSIONS",
+        "LDG": "LODGE",
+        "HTS": "HEIGHTS",
     }
 )
 
@@ -159,6 +162,7 @@ UNIT_ABBREVIATIONS = MappingProxyType(
         "FLT": "FLAT",
         "APT": "APARTMENT",
         "APMT": "APARTMENT",
+        "APPT": "APARTMENT",
         "RM": "ROOM",
         "MAIS": "MAISONETTE",
         "BLK": "BLOCK",
@@ -187,6 +191,11 @@ FLOOR_ABBREVIATIONS = MappingProxyType(
         "BSMT": ("BASEMENT",),
         "FLR": ("FLOOR",),
         "GRND": ("GROUND",),
+        "GRD": ("GROUND",),
+        "G/F": ("GROUND", "FLOOR"),
+        "F/F": ("FIRST", "FLOOR"),
+        "S/F": ("SECOND", "FLOOR"),
+        "T/F": ("TOP", "FLOOR"),
         "GND": ("GROUND",),
     }
 )
@@ -268,7 +277,7 @@ DESCRIPTOR_ABBREVIATIONS = MappingProxyType(
 CARE_OF = "C/O"
 
 #: Tokens written with a slash that stay one token (others are split at the slash).
-SLASH_WORDS = frozenset({CARE_OF, *(k for k in DESCRIPTOR_ABBREVIATIONS if "/" in k)})
+SLASH_WORDS = frozenset({CARE_OF, *(k for k in (*DESCRIPTOR_ABBREVIATIONS, *FLOOR_ABBREVIATIONS) if "/" in k)})
 
 #: Countries and counties, dropped at the end of an address: no gazetteer address holds them.
 TRAILING_NOISE = frozenset(
@@ -287,6 +296,9 @@ TRAILING_NOISE = frozenset(
     MONMOUTHSHIRE|PEMBROKESHIRE|CARMARTHENSHIRE|CEREDIGION|DENBIGHSHIRE|FLINTSHIRE
     """.replace("\n", "").split("|")
 )
+
+#: Words addressed to a person, not a place ("ATTN OCCUPIER", "THE OCCUPIERS"): dropped.
+ADDRESSEE_WORDS = frozenset({"ATTN", "FAO", "OCCUPIER", "OCCUPIERS"})
 
 #: Dropped in front of a house number: "NO 14", "NUMBER 14".
 NUMBER_WORDS = frozenset({"NO", "NUMBER"})

@@ -13,11 +13,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from geolink.address.vocabulary import STRONG_STREET_TYPES
 from geolink.hashing import file_sha256
 from geolink.match import keys
 from .reference import Reference, read_reference, reference_from_table
 
-FORMAT_VERSION = "4"
+FORMAT_VERSION = "6"
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class PreparedReference:
     rare_tokens: frozenset[str]
     vocabulary: frozenset[str]
     places: frozenset[str]
+    buildings: frozenset[str]
     rows: int
     rejected: pd.DataFrame
 
@@ -121,10 +123,12 @@ MIN_PLACE_ROWS = 5
 
 def known_places(el: pd.DataFrame) -> list[str]:
     """Localities and towns named on at least MIN_PLACE_ROWS rows: enough to trust that a
-    free-text parse found a place, not a building name left where a locality goes."""
+    free-text parse found a place, not a building name left where a locality goes. A name
+    ending like a street ('GLASSHOUSE LANE') is a dependent street, never a place."""
     places = pd.concat([el["locality"], el["town"]])
     counts = places[places != ""].value_counts()
-    return sorted(counts.index[counts >= MIN_PLACE_ROWS])
+    streetlike = counts.index.str.rsplit(" ", n=1).str[-1].isin(STRONG_STREET_TYPES)
+    return sorted(counts.index[(counts >= MIN_PLACE_ROWS) & ~streetlike])
 
 
 BUILDING = ("pao_number", "pao_suffix", "pao_end", "pao_text", "street", "locality", "town", "postcode")
@@ -153,5 +157,7 @@ def _open(path: Path, rejected: pd.DataFrame) -> PreparedReference:
         rare_tokens=frozenset(tokens.loc[tokens["rare"], "token"]),
         vocabulary=frozenset(tokens["token"]),
         places=frozenset(p for (p,) in con.execute("SELECT place FROM ref_place").fetchall()),
+        buildings=frozenset(b for (b,) in con.execute(
+            "SELECT DISTINCT pao_text || '|' || street FROM ref_address WHERE pao_text <> ''").fetchall()),
         rows=rows, rejected=rejected,
     )

@@ -25,21 +25,23 @@ def candidate_sql(records: str = "rec_keys", reference_keys: str = "ref_key",
                   limit: int = MAX_CANDIDATES, max_key_rows: int = MAX_KEY_ROWS,
                   below_best: int = HITS_BELOW_BEST) -> str:
     """Pairs (pos, row_id, hits): per record, those within `below_best` shared keys of its
-    best candidate, at most `limit`, most shared keys first."""
+    best candidate, at most `limit`, most shared keys first; among equals, those whose keys
+    are rarest (a street-and-number key held by two rows outranks a postcode held by thirty,
+    so a wrong postcode's neighbours never crowd the true address out)."""
     return f"""
         WITH key_size AS (
             SELECT key, count(*) AS n FROM {reference_keys}
             WHERE key IN (SELECT DISTINCT key FROM {records}) GROUP BY key
         ),
         pairs AS (
-            SELECT r.pos, k.row_id, count(*) AS hits
+            SELECT r.pos, k.row_id, count(*) AS hits, sum(ln(s.n)) AS spread
             FROM {records} r
             JOIN key_size s ON s.key = r.key AND s.n <= {max_key_rows}
             JOIN {reference_keys} k ON k.key = r.key
             GROUP BY r.pos, k.row_id
         )
         SELECT pos, row_id, hits FROM pairs
-        QUALIFY row_number() OVER (PARTITION BY pos ORDER BY hits DESC, row_id) <= {limit}
+        QUALIFY row_number() OVER (PARTITION BY pos ORDER BY hits DESC, spread, row_id) <= {limit}
             AND hits >= max(hits) OVER (PARTITION BY pos) - {below_best}
     """
 

@@ -16,13 +16,16 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import cpdist
 
+from geolink.address.vocabulary import STREET_TYPES
+
 # Levels of each comparison, in code order.
 LEVELS: dict[str, tuple[str, ...]] = {
-    "number": ("exact", "range", "suffix_differs", "record_missing", "reference_missing",
+    "number": ("exact", "in_range", "range", "suffix_differs", "record_missing", "reference_missing",
                "both_missing", "differs"),
-    "flat": ("same", "both_missing", "record_missing", "reference_missing", "not_held", "differs"),
-    "name": ("same", "similar", "both_missing", "record_missing", "reference_missing", "differs"),
-    "street": ("exact", "close", "similar", "weak", "elsewhere", "record_missing", "missing", "differs"),
+    "flat": ("same", "suffix", "both_missing", "record_missing", "reference_missing", "not_held", "differs"),
+    "name": ("same", "similar", "both_missing", "record_missing", "reference_missing", "elsewhere", "differs"),
+    "street": ("exact", "close", "similar", "words", "untyped", "weak", "elsewhere", "record_missing", "missing",
+               "differs"),
     "postcode": ("exact", "one_slip", "sector", "district", "missing", "differs"),
     "place": ("locality", "town", "none", "conflict"),
 }
@@ -62,20 +65,24 @@ def _strings(frame: pd.DataFrame, column: str) -> np.ndarray:
     return frame[column].to_numpy(dtype=object)
 
 
-def compare(rec: pd.DataFrame, ref: pd.DataFrame) -> pd.DataFrame:
+def compare(rec: pd.DataFrame, ref: pd.DataFrame, buildings: frozenset[str] = frozenset()) -> pd.DataFrame:
     """Levels (int8 codes) of every comparison for aligned record and reference rows.
 
     `ref` holds the element columns and, when known, `is_parent` (the candidate has
-    flats of its own in the reference)."""
+    flats of its own in the reference). `buildings` are the reference's buildings as
+    'NAME|STREET': a record naming a building that stands on its candidate's street but
+    is not the candidate names another property."""
     rec = rec.reset_index(drop=True)
     ref = ref.reset_index(drop=True)
     rec_unit, ref_unit = _unit_id(rec), _unit_id(ref)
     letter = _letter_as_suffix(rec, ref, rec_unit, ref_unit)
+    name_as_street = _name_is_street(_strings(rec, "street"), ref)
+    swapped = _swapped(rec, ref, name_as_street)
     out = {
-        "number": _number(rec, ref, letter),
-        "flat": _flat(rec, ref, rec_unit, ref_unit, letter),
-        "name": _name(rec, ref),
-        "street": _street(rec, ref),
+        "number": _number(rec, ref, letter, swapped),
+        "flat": _flat(rec, ref, rec_unit, ref_unit, letter, swapped),
+        "name": _name(rec, ref, buildings),
+        "street": _street(rec, ref, name_as_street),
         "postcode": _postcode(rec, ref),
         "place": _place(rec, ref),
     }
@@ -98,23 +105,25 @@ def _letter_as_suffix(rec, ref, rec_unit, ref_unit) -> np.ndarray:
     return same_number & (a | b)
 
 
-def _swapped(rec, ref) -> np.ndarray:
+def _swapped(rec, ref, name_as_street: np.ndarray) -> np.ndarray:
     """The one or two numbers read in the other slot by one side.
 
     '2/14' may be flat 14 of number 2 (only for the bare slash form); and a lone number
-    before a building name ('43 JULIUS HOUSE') may be read as the flat on one side and
-    the building number on the other."""
+    before a building name ('43 JULIUS HOUSE', or '5, WILSON COURT' read as a street)
+    may be read as the flat on one side and the building number on the other."""
     rs, fs = rec["sao_number"].to_numpy(), ref["sao_number"].to_numpy()
     rn, fn = rec["pao_number"].to_numpy(), ref["pao_number"].to_numpy()
     bare = _strings(rec, "sao_text") == ""
     slash = bare & (rs >= 0) & (rs == fn) & (fs == rn) & (rn != fn)
-    named = (_strings(rec, "pao_text") != "") & (_strings(ref, "pao_text") != "")
+    named = ((_strings(rec, "pao_text") != "") | name_as_street) & (_strings(ref, "pao_text") != "")
     lone = named & bare & (_strings(ref, "sao_text") == "") & (
         ((rn >= 0) & (rs < 0) & (fn < 0) & (fs == rn)) | ((rs >= 0) & (rn < 0) & (fs < 0) & (fn == rs)))
     return slash | lone
 
 
-def _number(rec, ref, letter_as_suffix) -> np.ndarray:
+def _number(rec, ref, letter_as_suffix, swapped) -> np.ndarray:
+    """'in_range' is one number inside the candidate's range ('25' for '25-27 CEDAR
+    TERRACE'); 'range' is a record naming a range the candidate only overlaps."""
     rn, re_ = rec["pao_number"].to_numpy(), rec["pao_end"].to_numpy()
     fn, fe = ref["pao_number"].to_numpy(), ref["pao_end"].to_numpy()
     rs, fs = _strings(rec, "pao_suffix"), _strings(ref, "pao_suffix")
@@ -126,7 +135,7 @@ def _number(rec, ref, letter_as_suffix) -> np.ndarray:
     code[same & (rs != fs)] = _code("number", "suffix_differs")
     code[same & ((rs == fs) | letter_as_suffix)] = _code("number", "exact")
     code[same & (rs == fs) & (re_ != fe) & ((re_ >= 0) | (fe >= 0))] = _code("number", "range")
-    swapped = _swapped(rec, ref)
+    code[(code == _code("number", "range")) & (re_ < 0)] = _code("number", "in_range")
     code[swapped & both] = _code("number", "exact")
     code[(rn < 0) & (fn >= 0)] = _code("number", "record_missing")
     code[(rn >= 0) & (fn < 0)] = _code("number", "reference_missing")
@@ -146,7 +155,7 @@ def _unit_words(el: pd.DataFrame) -> np.ndarray:
     return np.array([mapping[w] for w in words], dtype=object)
 
 
-def _flat(rec, ref, ru, fu, letter_as_suffix) -> np.ndarray:
+def _flat(rec, ref, ru, fu, letter_as_suffix, swapped) -> np.ndarray:
     rw, fw = _unit_words(rec), _unit_words(ref)
     r_has, f_has = (ru != "") | (rw != ""), (fu != "") | (fw != "")
     code = np.full(len(ru), _code("flat", "differs"))
@@ -158,15 +167,19 @@ def _flat(rec, ref, ru, fu, letter_as_suffix) -> np.ndarray:
     no_units = ~ref["is_parent"].to_numpy().astype(bool) if "is_parent" in ref else np.zeros(len(ru), bool)
     code[r_has & ~f_has & no_units] = _code("flat", "not_held")
     same = r_has & f_has & (((ru != "") & (ru == fu)) | ((ru == "") & (fu == "") & (rw == fw)))
-    swapped = _swapped(rec, ref)
     code[same | (swapped & r_has & f_has)] = _code("flat", "same")
     code[swapped & ~(r_has & f_has)] = _code("flat", "same")
-    # '14A' read as 'FLAT A, 14' is plausible but weaker than a literal 14A.
-    code[letter_as_suffix] = _code("flat", "record_missing")
+    # '14A' read as 'FLAT A, 14': plausible, and weighed apart from a literal 14A.
+    code[letter_as_suffix] = _code("flat", "suffix")
     return code
 
 
-def _name(rec, ref) -> np.ndarray:
+def _name(rec, ref, buildings: frozenset[str]) -> np.ndarray:
+    """How the building names compare. A record's name that the candidate lacks, or that
+    differs from the candidate's, is 'elsewhere' when the reference holds a building of
+    that name on the candidate's street: the record names another property. Otherwise it
+    is a house name the gazetteer never recorded ('reference_missing', or 'differs' when
+    the candidate has a name of its own)."""
     rn, fn = _strings(rec, "pao_text"), _strings(ref, "pao_text")
     code = np.full(len(rn), _code("name", "differs"))
     both = (rn != "") & (fn != "")
@@ -180,11 +193,17 @@ def _name(rec, ref) -> np.ndarray:
     code[(both & (score >= 90)) | (ref_only & (in_text >= 90))] = _code("name", "same")
     code[ref_only & (in_text < 90)] = _code("name", "record_missing")
     code[(rn != "") & (fn == "")] = _code("name", "reference_missing")
+    other = (rn != "") & ((fn == "") | (score < 75))
+    if buildings and other.any():
+        streets = _strings(ref, "street")[other]
+        known = np.fromiter((f"{n}|{s}" in buildings for n, s in zip(rn[other], streets)), dtype=bool,
+                            count=int(other.sum()))
+        code[np.flatnonzero(other)[known]] = _code("name", "elsewhere")
     code[(rn == "") & (fn == "")] = _code("name", "both_missing")
     return code
 
 
-def _street(rec, ref) -> np.ndarray:
+def _street(rec, ref, name_as_street: np.ndarray) -> np.ndarray:
     """How the record's street compares with the candidate's.
 
     The parsed street is compared directly. Only where the parser found no street of
@@ -192,7 +211,10 @@ def _street(rec, ref) -> np.ndarray:
     street looked for anywhere in the text (it may have landed in the locality); a
     record whose own street is another name is 'elsewhere' even if the candidate's
     street appears in it ('8 FIENNES HOUSE, THURSBY WALK' against '8 THURSBY WALK'),
-    and 'BRIDGE ROAD' is never 'COWLEY BRIDGE ROAD' just because it is inside it."""
+    and 'BRIDGE ROAD' is never 'COWLEY BRIDGE ROAD' just because it is inside it. A
+    street whose words are all in the text but not together ('ARGOED 1, TERRACE' for
+    '1 ARGOED TERRACE') is 'words'; one named without its type by a record that gives no
+    other ('1, CHURCH' for '1 CHURCH STREET', not '1 CHURCH ROAD') is 'untyped'."""
     rs, fs = _strings(rec, "street"), _strings(ref, "street")
     text = _strings(rec, "text")
     code = np.full(len(rs), _code("street", "differs"))
@@ -202,11 +224,15 @@ def _street(rec, ref) -> np.ndarray:
     direct[has] = similarity(rs[has], fs[has], fuzz.ratio)
     inside = has & (np.char.str_len(fs.astype(str)) <= np.char.str_len(text.astype(str)))
     within[inside] = similarity(fs[inside], text[inside], fuzz.partial_ratio)
-    name_as_street = _name_is_street(rs, ref)
     own_street = (rs != "") & ~name_as_street
     score = np.where(own_street, direct, np.maximum(direct, within - 3))
     compact_equal = np.array([a.replace(" ", "") == b.replace(" ", "") for a, b in zip(rs, fs)], dtype=bool)
     code[has & (score >= 75)] = _code("street", "weak")
+    scattered = has & (score < 84) & (within < 90)
+    code[np.flatnonzero(scattered)[_all_words_in(fs[scattered], text[scattered])]] = _code("street", "words")
+    name, typed = _street_name_part(fs)
+    bare = scattered & typed & ~_street_name_part(rs)[1] & (code != _code("street", "words"))
+    code[np.flatnonzero(bare)[_contains_words(name[bare], text[bare])]] = _code("street", "untyped")
     code[has & (score >= 84)] = _code("street", "similar")
     code[has & (score >= 92)] = _code("street", "close")
     code[has & ((rs == fs) | compact_equal | (score >= 99.5))] = _code("street", "exact")
@@ -215,6 +241,16 @@ def _street(rec, ref) -> np.ndarray:
     code[has & ~own_street & (score < 75)] = _code("street", "record_missing")
     code[~has | (text == "")] = _code("street", "missing")
     return code
+
+
+def _street_name_part(streets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each street without its final type word ('CHURCH' of 'CHURCH STREET'), and whether
+    it had one (distinct streets split once)."""
+    distinct = pd.unique(streets)
+    split = {s: s.rsplit(" ", 1) for s in distinct}
+    typed = {s: len(p) == 2 and p[1] in STREET_TYPES for s, p in split.items()}
+    name = np.array([split[s][0] if typed[s] else s for s in streets], dtype=object)
+    return name, np.array([typed[s] for s in streets], dtype=bool)
 
 
 def _name_is_street(rs: np.ndarray, ref) -> np.ndarray:
@@ -234,27 +270,55 @@ def _postcode(rec, ref) -> np.ndarray:
     return code
 
 
-def _contains_words(needles: np.ndarray, texts: np.ndarray) -> np.ndarray:
-    """Whether each text holds each needle as whole words (distinct pairs checked once)."""
+def _all_words_in(needles: np.ndarray, texts: np.ndarray) -> np.ndarray:
+    """Whether every word of each needle is a word of its text, in any order."""
+    return _distinct_pairs(needles, texts, lambda n, t: bool(n) and set(n.split()) <= set(t.split()))
+
+
+def _distinct_pairs(needles: np.ndarray, texts: np.ndarray, test) -> np.ndarray:
+    """test(needle, text) for aligned arrays, each distinct pair tested once."""
     if len(needles) == 0:
         return np.zeros(0, dtype=bool)
     frame = pd.DataFrame({"n": needles, "t": texts})
     distinct = frame.drop_duplicates()
-    hits = [bool(n) and f" {n} " in f" {t} " for n, t in zip(distinct["n"], distinct["t"])]
+    hits = [test(n, t) for n, t in zip(distinct["n"], distinct["t"])]
     found = pd.Series(hits, index=pd.MultiIndex.from_frame(distinct))
     return found.reindex(pd.MultiIndex.from_frame(frame)).to_numpy(dtype=bool)
 
 
+def _contains_words(needles: np.ndarray, texts: np.ndarray) -> np.ndarray:
+    """Whether each text holds each needle as whole words, together and in order."""
+    return _distinct_pairs(needles, texts, lambda n, t: bool(n) and f" {n} " in f" {t} ")
+
+
+# A place name this close to one of the candidate's is the same place misspelt ('OAKMINSTUR').
+PLACE_SPELLING = 85
+
+
+def _names_other_place(said: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """Whether a place the record names is none of the candidate's places, allowing for typos."""
+    out = np.zeros(len(said), dtype=bool)
+    named = np.flatnonzero(said != "")
+    if len(named) == 0:
+        return out
+    missing = ~_contains_words(said[named], known[named])
+    check = named[missing]
+    if len(check):
+        out[check] = similarity(said[check], known[check], fuzz.partial_ratio) < PLACE_SPELLING
+    return out
+
+
 def _place(rec, ref) -> np.ndarray:
-    """Whether the record names the candidate's locality, only its town, or another place."""
+    """Whether the record names the candidate's locality, another place (even beside the
+    right town: two BEECH GROVEs in one town differ by their localities), the town only,
+    or no place."""
     text = _strings(rec, "text")
     fl, ft = _strings(ref, "locality"), _strings(ref, "town")
     said_locality, said_town = _strings(rec, "locality"), _strings(rec, "town")
     known = np.array([f"{a} {b} {c}" for a, b, c in zip(fl, ft, _strings(ref, "street"))], dtype=object)
     code = np.full(len(text), _code("place", "none"))
-    conflict = ((said_locality != "") & ~_contains_words(said_locality, known)) | \
-               ((said_town != "") & ~_contains_words(said_town, known))
-    code[conflict] = _code("place", "conflict")
+    conflict = _names_other_place(said_locality, known) | _names_other_place(said_town, known)
     code[_contains_words(ft, text)] = _code("place", "town")
+    code[conflict] = _code("place", "conflict")
     code[_contains_words(fl, text)] = _code("place", "locality")
     return code

@@ -19,8 +19,11 @@ from .model import MAX_LEAD_BITS, Model
 HIGH = 0.80
 REVIEW = 0.30       # below this, nothing is worth a person's time: unmatched
 BUILDING = 0.50     # pair probability, flat aside, above which the building is certain
+TIED_BITS = 0.01    # two UPRNs fitting the record equally well: neither is ever confident
 
 _FLAT_SAME = LEVELS["flat"].index("same")
+# A flat named by the letter after the number ('14A' for FLAT A, 14) identifies it too.
+_FLAT_KNOWN = [_FLAT_SAME, LEVELS["flat"].index("suffix")]
 _FLAT_NONE = LEVELS["flat"].index("both_missing")
 _EXACT_LEVELS = {
     "number": {LEVELS["number"].index("exact"), LEVELS["number"].index("both_missing")},
@@ -31,26 +34,31 @@ _EXACT_LEVELS = {
 }
 
 
-_STREET_CONFLICT = {LEVELS["street"].index(level) for level in ("similar", "weak", "elsewhere", "differs")}
-_NAME_UNMATCHED = LEVELS["name"].index("reference_missing")
+_STREET_CONFLICT = {LEVELS["street"].index(level)
+                    for level in ("similar", "words", "untyped", "weak", "elsewhere", "record_missing", "differs")}
+_NAME_ELSEWHERE = LEVELS["name"].index("elsewhere")
+_NAME_AGREES = [LEVELS["name"].index("same"), LEVELS["name"].index("similar")]
+_NUMBER_UNSAID = LEVELS["number"].index("record_missing")
 _PLACE_CONFLICT = LEVELS["place"].index("conflict")
-_NUMBER_RANGE = LEVELS["number"].index("range")
+_NUMBER_APART = [LEVELS["number"].index("range"), LEVELS["number"].index("suffix_differs")]
 _POSTCODE_EXACT = LEVELS["postcode"].index("exact")
-_NAME_DIFFERS = LEVELS["name"].index("differs")
 
 
 def conflicting(best: pd.DataFrame) -> np.ndarray:
-    """Plausible, never certain, so never above review: the record names another building,
-    or a range of numbers that only overlaps the candidate's ('1 & 2 CLARKS COTTAGES' is
-    two properties); or, with no postcode to vouch for the candidate, it names another or
-    a differently spelt street, another place, or a building the candidate does not have
-    ('10 RIDGEWAY COURT, NICHOLS WAY' is not '10 NICHOLS WAY')."""
+    """Plausible, never certain, so never above review: the record names another building
+    ('10 RIDGEWAY COURT, NICHOLS WAY' is not '10 NICHOLS WAY' when the reference holds a
+    Ridgeway Court), a range of numbers that only overlaps the candidate's ('1 & 2
+    CLARKS COTTAGES' is two properties), or another letter after the number (14A is not
+    14, nor 14B); or it names a flat but neither the number nor the name of the building
+    ('FLAT 14, MILL LANE' for 14A MILL LANE); or, with no postcode to vouch for the candidate,
+    it names another or a differently spelt street, no street at all, or another place."""
     unvouched = best["level_postcode"].to_numpy() != _POSTCODE_EXACT
     doubts = best["level_street"].isin(_STREET_CONFLICT).to_numpy() \
-        | (best["level_place"].to_numpy() == _PLACE_CONFLICT) \
-        | (best["level_name"].to_numpy() == _NAME_UNMATCHED)
-    return (unvouched & doubts) | (best["level_name"].to_numpy() == _NAME_DIFFERS) | \
-        (best["level_number"].to_numpy() == _NUMBER_RANGE)
+        | (best["level_place"].to_numpy() == _PLACE_CONFLICT)
+    unidentified = (best["level_number"].to_numpy() == _NUMBER_UNSAID) & ~best["level_name"].isin(_NAME_AGREES).to_numpy() \
+        & (best["level_flat"].to_numpy() != _FLAT_NONE)
+    return (unvouched & doubts) | (best["level_name"].to_numpy() == _NAME_ELSEWHERE) | \
+        best["level_number"].isin(_NUMBER_APART).to_numpy() | unidentified
 
 
 def best_and_runner_up(pairs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -65,6 +73,7 @@ def best_and_runner_up(pairs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]
 
 def lead_bits(best: pd.DataFrame, second: pd.DataFrame) -> np.ndarray:
     return (best["evidence"] - second["evidence"]).fillna(MAX_LEAD_BITS).clip(upper=MAX_LEAD_BITS).to_numpy()
+
 
 
 def decide(pairs: pd.DataFrame, model: Model, capped: np.ndarray | None = None) -> pd.DataFrame:
@@ -83,15 +92,17 @@ def decide(pairs: pd.DataFrame, model: Model, capped: np.ndarray | None = None) 
     for c, ok in _EXACT_LEVELS.items():
         exact &= best[f"level_{c}"].isin(ok).to_numpy()
 
-    flat_uncertain = best["level_flat"].to_numpy() != _FLAT_SAME
+    flat_uncertain = ~best["level_flat"].isin(_FLAT_KNOWN).to_numpy()
     siblings = ((best["parent_uprn"] > 0) & (best["parent_uprn"] == second["parent_uprn"])).to_numpy()
     close = margin < 0.5
-    is_shell = best["is_parent"].to_numpy().astype(bool) & (best["level_flat"].to_numpy() != _FLAT_SAME)
+    is_shell = best["is_parent"].to_numpy().astype(bool) & flat_uncertain
     building_certain = model.pair_probability(_building_evidence(best, model)) >= BUILDING
     parent = building_certain & (is_shell | ((siblings | _one_building(best, second)) & flat_uncertain & close))
 
     band = np.where(score >= REVIEW, "review", "unmatched").astype(object)
-    confident = (score >= HIGH) & ~conflicting(best)
+    # A building of flats, for a record naming none of them, is answered as the parent or
+    # reviewed: never linked as if it were the household's address.
+    confident = (score >= HIGH) & ~conflicting(best) & (lead_bits(best, second) >= TIED_BITS) & ~is_shell
     if capped is not None:
         confident &= ~capped[best.index.to_numpy()]
     band[confident] = "high"

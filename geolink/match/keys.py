@@ -74,7 +74,29 @@ def _element_keys(el: pd.DataFrame, numbers: pd.DataFrame) -> list[pd.DataFrame]
     both = (name != "") & (street != "")
     out.append(pd.DataFrame({"pos": np.flatnonzero(both),
                              "key": "BS|" + pd.Series(name[both], dtype=object) + "|" + street[both]}))
-    return out
+    return out + _flat_keys(el, street, name)
+
+
+def _flat_keys(el: pd.DataFrame, street: np.ndarray, name: np.ndarray) -> list[pd.DataFrame]:
+    """Keys on a flat within its building: street + number + flat, building name + flat.
+
+    A block's flats share every other key, so without these the flat a record names may
+    rank below its siblings' cut. A letter after the number ('14A') is also tried as the
+    flat, as it often means FLAT A, 14."""
+    sao = el["sao_number"].to_numpy()
+    flat = np.where(sao >= 0, sao.astype(str), "").astype(object) + el["sao_suffix"].to_numpy(dtype=object)
+    lettered = (flat == "") & (el["pao_suffix"].to_numpy(dtype=object) != "")
+    flat = np.where(lettered, el["pao_suffix"].to_numpy(dtype=object), flat)
+    number = el["pao_number"].to_numpy()
+    on_street = (flat != "") & (street != "") & (number >= 0)
+    in_building = (flat != "") & (name != "")
+    return [
+        pd.DataFrame({"pos": np.flatnonzero(on_street),
+                      "key": "FS|" + pd.Series(street[on_street], dtype=object) + "|"
+                      + number[on_street].astype(str) + "|" + flat[on_street]}),
+        pd.DataFrame({"pos": np.flatnonzero(in_building),
+                      "key": "FB|" + pd.Series(name[in_building], dtype=object) + "|" + flat[in_building]}),
+    ]
 
 
 def token_vocabulary(el: pd.DataFrame) -> tuple[frozenset[str], frozenset[str], pd.Series]:

@@ -100,13 +100,6 @@ def load_model() -> Model:
                  calibration=(tuple(data["calibration"][0]), tuple(data["calibration"][1])))
 
 
-# Levels ordered from strongest to weakest agreement: a stronger level never weighs less.
-ORDINAL = {
-    "street": ("exact", "close", "similar", "weak"),
-    "postcode": ("exact", "one_slip", "sector", "district", "differs"),
-}
-
-
 def fit_pair_weights(levels: pd.DataFrame, is_match: np.ndarray, l2: float = 1.0) -> tuple[dict, float]:
     """Weights (bits) per level and an intercept, by logistic regression on one-hot levels."""
     columns = [(f, n) for f, names in FEATURES.items() for n in names]
@@ -122,6 +115,22 @@ def fit_pair_weights(levels: pd.DataFrame, is_match: np.ndarray, l2: float = 1.0
     for (c, n), b in zip(columns, bits[:-1]):
         weights[c][n] = round(float(b), 3)
     return weights, round(float(bits[-1]), 3)
+
+
+def with_priors(weights: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+    """Fitted weights with two rules of UK addressing imposed where synthetic towns are too
+    thin to teach them: a letter read as the flat ('14A' for FLAT A, 14) weighs a bit less
+    than no flat on either side, so a literal 14A is preferred when both exist; and another
+    letter after the number (14 against 14A, 14A against 14B) is another property, as much
+    as another number is."""
+    out = {feature: dict(levels) for feature, levels in weights.items()}
+    flat = out["flat"]
+    flat["suffix"] = min(flat["suffix"], flat["both_missing"] - 1.0)
+    building = out["building"]
+    for name in LEVELS["name"]:
+        key = f"number suffix_differs, name {name}"
+        building[key] = min(building[key], building[f"number differs, name {name}"])
+    return out
 
 
 def record_features(best: np.ndarray, lead: np.ndarray) -> np.ndarray:

@@ -155,7 +155,8 @@ def candidate_levels(texts: Sequence[str], postcodes: Sequence[str | None], ref:
     parsed = parse_addresses(texts, [normalise_postcode(p) for p in postcodes], known_places=ref.places)
     rec = elements.from_parsed(parsed)
     pairs = candidate_pairs(rec, ref)
-    levels = compare(rec.iloc[pairs["pos"].to_numpy()], pairs[[*elements.ELEMENT_COLUMNS, "is_parent"]])
+    levels = compare(rec.iloc[pairs["pos"].to_numpy()], pairs[[*elements.ELEMENT_COLUMNS, "is_parent"]],
+                     ref.buildings)
     return parsed, pairs, levels
 
 
@@ -175,9 +176,11 @@ def match_batch(texts: list[str], postcodes: list[str], ref: PreparedReference,
            .drop_duplicates(["pos", "uprn"]).groupby("pos").head(REVIEW_CANDIDATES))
     # Explanations are written for the candidates a person may read, not for every pair.
     top = top.assign(explanation=model.explain(levels_of(top)))
-    # A descriptor (OUTSIDE, LAND AT, REAR OF...) places the record near a property, not in it.
-    # So does a range of flats ('1 & 2 CLARKS COTTAGES'): it names several properties.
-    described = np.array([p.descriptor is not None or p.sao_end_number is not None for p in parsed], dtype=bool)
+    # A descriptor (OUTSIDE, LAND AT, REAR OF...) places the record near a property, not in it,
+    # and street furniture ('PINE RD - LAMP POST 7') on a street. A range of flats ('1 & 2
+    # CLARKS COTTAGES') names several properties.
+    described = about_street | np.array([p.descriptor is not None or p.sao_end_number is not None for p in parsed],
+                                        dtype=bool)
     decided = decide(top, model, capped=described)
     return decided, top[["pos", "uprn", "full_address", "score", "explanation"]], about_street
 

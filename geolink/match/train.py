@@ -20,7 +20,8 @@ from geolink.gazetteer.prepare import prepare_reference
 from geolink.synth import make_town, write_town
 from geolink.synth.services import MAPPING
 from .decide import best_and_runner_up, lead_bits
-from .model import WEIGHTS_FILE, Model, fit_calibration, fit_pair_weights, fit_record_coefficients
+from .model import (WEIGHTS_FILE, Model, fit_calibration, fit_pair_weights, fit_record_coefficients,
+                    with_priors)
 from .pipeline import candidate_levels, record_text
 
 
@@ -95,6 +96,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         fit, held_out = (labelled_levels(args.addresses, s, Path(tmp)) for s in args.seeds)
         weights, intercept = fit_pair_weights(*fit)
+        weights = with_priors(weights)
         model = Model(weights=weights, intercept=intercept, record_coefficients=(0.0,) * 6)
         coefficients = fit_record_coefficients(*_best(model, *fit))
         model = Model(weights=weights, intercept=intercept, record_coefficients=coefficients)

@@ -106,7 +106,8 @@ def abbreviate(text: str, r: random.Random, rate: float = 0.45) -> str:
 
 
 def typo(text: str, r: random.Random) -> str:
-    """One keyboard slip: drop, double, swap or replace a letter inside a long word."""
+    """One keyboard slip: drop, double, swap or replace a letter inside a long word, or a
+    space typed inside it ('OAKFI ELD')."""
     words = text.split(" ")
     long_words = [i for i, w in enumerate(words) if len(w) >= 5 and w.isalpha()]
     if not long_words:
@@ -114,8 +115,10 @@ def typo(text: str, r: random.Random) -> str:
     i = r.choice(long_words)
     w = words[i]
     j = r.randrange(1, len(w) - 1)
-    kind = r.randrange(4)
-    if kind == 0:
+    kind = r.randrange(5)
+    if kind == 4:
+        w = w[:j] + " " + w[j:]
+    elif kind == 0:
         w = w[:j] + w[j + 1:]
     elif kind == 1:
         w = w[:j] + w[j] + w[j:]
@@ -135,13 +138,16 @@ def split_or_join(text: str, r: random.Random) -> str:
     return text
 
 
-def messy_postcode(postcode: str, wrong: str, r: random.Random) -> str:
-    """The postcode as keyed: right, missing, wrong, unspaced, or with O/0 and I/1 slips."""
+def messy_postcode(postcode: str, wrong: tuple[str, str], r: random.Random) -> str:
+    """The postcode as keyed: right, missing, wrong (a neighbour's, or one from another
+    sector such as a previous address's), unspaced, or with O/0 and I/1 slips."""
     roll = r.random()
     if roll < 0.10:
         return ""
-    if roll < 0.15:
-        return wrong
+    if roll < 0.14:
+        return wrong[0]
+    if roll < 0.16:
+        return wrong[1]
     if roll < 0.22:
         return postcode.replace(" ", "")
     if roll < 0.25:
@@ -196,16 +202,25 @@ def messy_segments(p: AddressParts, r: random.Random, wrong_locality: str, other
         street = abbreviate(other_street, r)
     elif roll < 0.02 and (number or building):
         street = ""
+    elif roll < 0.15 and building and not number:  # a named house is found by its name and place
+        street = ""
     if r.random() < 0.08:
         street = typo(street, r)
     if r.random() < 0.3:
         street = split_or_join(street, r)
+    if r.random() < 0.01 and " " in street:
+        street = street.replace(" ", "", 1)  # words run together: WOODLANDPLACE
+    elif r.random() < 0.015 and " " in street and number:
+        street = street.rsplit(" ", 1)[0]  # the type left off: 1 CHURCH
     if where == "suffix" and number:
         number = f"{number}{p.sao_suffix}"
     elif where == "slash" and number:
         number = f"{unit}/{number}"
         unit = ""
     first = " ".join(x for x in (number, street) if x)
+    if number and " " in street and r.random() < 0.015:  # fields run together: ARGOED 1 TERRACE
+        head, tail = street.rsplit(" ", 1)
+        first = f"{head} {number} {tail}"
     segments = []
     if unit and where == "before":
         segments.append(unit)

@@ -86,7 +86,7 @@ class ServiceContext:
     addresses: pd.DataFrame   # approved rows, one per UPRN
     variants: pd.DataFrame    # alternative and historic rows
     streets: object           # synth.streets.Streets
-    wrong_postcode: dict[str, str]
+    wrong_postcode: dict[str, tuple[str, str]]
     deprivation: np.ndarray   # per address row, 0..1
     social_street: np.ndarray  # per street, bool
     max_number: np.ndarray    # per street, highest PAO number
@@ -206,7 +206,7 @@ def _property_text(spec: ServiceSpec, p: AddressParts, usrn: int, ctx: ServiceCo
     street = ctx.street_index.get(usrn)
     other = ctx.streets.name[_neighbour_street(ctx, street, r)] if street is not None else ""
     segments = [messy.letter_case(s, r) for s in messy.messy_segments(p, r, wrong_locality, other)]
-    pc = messy.messy_postcode(p.postcode, ctx.wrong_postcode.get(p.postcode, p.postcode), r)
+    pc = messy.messy_postcode(p.postcode, ctx.wrong_postcode.get(p.postcode, (p.postcode,) * 2), r)
     pc = pc.lower() if r.random() < 0.1 else pc
     if spec.name == "council_tax_support":
         return segments, pc

@@ -114,14 +114,16 @@ def _ward_names(streets: Streets, rng: np.random.Generator) -> list[str]:
     return [pool[i] for i in rng.permutation(len(pool))]
 
 
-def _wrong_postcodes(postcodes: pd.DataFrame) -> dict[str, str]:
-    """For each postcode, a neighbour in the same sector: the classic keying slip."""
+def _wrong_postcodes(postcodes: pd.DataFrame) -> dict[str, tuple[str, str]]:
+    """For each postcode, a neighbour in the same sector (the classic keying slip) and one
+    from another part of town (a previous address, a colleague's guess)."""
     codes = postcodes["postcode"].tolist()
     sectors = postcodes["sector"].tolist()
     wrong = {}
     for i, code in enumerate(codes):
         j = i + 1 if i + 1 < len(codes) and sectors[i + 1] == sectors[i] else i - 1
-        wrong[code] = codes[j] if j >= 0 else code
+        far = codes[(i + len(codes) // 3) % len(codes)]
+        wrong[code] = (codes[j] if j >= 0 else code, far)
     return wrong
 
 

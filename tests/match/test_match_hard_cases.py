@@ -25,10 +25,6 @@ CANONICAL = ("uprn", "parent_uprn", "sao_text", "sao_start_number", "sao_start_s
 KNOWN_GAPS: set[str] = {
     # flat 1 on floor 2 ('2/1') is read as flat 2 of number 1: answered as the building
     "glasgow-floor-flat",
-    # right, but left in review: no commas, no postcode, and the street in two places
-    "locality-without-commas",
-    # ALBION COURT as a block name in one town and a street in another: linked, not reviewed
-    "street-no-town-two-towns",
 }
 
 
