@@ -17,7 +17,8 @@ import pandas as pd
 
 from geolink.address import normalise_postcode, parse_addresses
 from geolink.parallel import process_pool
-from geolink.streets import DEFAULT_TOLERANCE_M, StreetIndex, is_street_only, reference_street_index
+from geolink.streets import (DEFAULT_TOLERANCE_M, StreetIndex, is_street_only, is_street_report,
+                             reference_street_index)
 from geolink.streets.index import reference_addresses
 from geolink.streets.link import POINT_COLUMNS, AddressPoints, link_points, link_streets
 from geolink.gazetteer.prepare import PreparedReference, prepare_reference
@@ -179,8 +180,8 @@ def match_batch(texts: list[str], postcodes: list[str], ref: PreparedReference,
     # A descriptor (OUTSIDE, LAND AT, REAR OF...) places the record near a property, not in it,
     # and street furniture ('PINE RD - LAMP POST 7') on a street. A range of flats ('1 & 2
     # CLARKS COTTAGES') names several properties.
-    described = about_street | np.array([p.descriptor is not None or p.sao_end_number is not None for p in parsed],
-                                        dtype=bool)
+    described = np.array([is_street_report(p) or p.descriptor is not None or p.sao_end_number is not None
+                          for p in parsed], dtype=bool)
     decided = decide(top, model, capped=described)
     return decided, top[["pos", "uprn", "full_address", "score", "explanation"]], about_street
 

@@ -18,12 +18,19 @@ STREET_FEATURES = ("LAMP POST", "LAMPPOST", "BUS STOP", "POST BOX", "VERGE", "AL
                    "PAVEMENT", "LAYBY", "KERB", "GULLY", "BOLLARD", "SUBWAY", "UNDERPASS", "REAR OF SHOPS")
 
 
-def is_street_only(parsed: ParsedAddress) -> bool:
-    """True when the record is about a street rather than a property."""
+def is_street_report(parsed: ParsedAddress) -> bool:
+    """True when the record places itself on a street, whatever else it names: a junction,
+    a locating descriptor (OUTSIDE, OPPOSITE) or street furniture ('PINE RD - LAMP POST 7')."""
     if parsed.second_street or parsed.descriptor in LOCATING_DESCRIPTORS or _junction(parsed.tokens):
         return True
     text = f" {' '.join(parsed.tokens)} "
-    if any(f" {feature} " in text for feature in STREET_FEATURES):
+    return any(f" {feature} " in text for feature in STREET_FEATURES)
+
+
+def is_street_only(parsed: ParsedAddress) -> bool:
+    """True when the record is about a street rather than a property: a street report, or
+    a street named with no number, flat or building."""
+    if is_street_report(parsed):
         return True
     if parsed.sao_text or parsed.sao_number is not None or parsed.pao_number is not None:
         return False
