@@ -18,7 +18,7 @@ from geolink.hashing import file_sha256
 from geolink.match import keys
 from .reference import Reference, read_reference, reference_from_table
 
-FORMAT_VERSION = "6"
+FORMAT_VERSION = "7"
 
 
 @dataclass(frozen=True)
@@ -103,13 +103,14 @@ def write_prepared(reference: Reference, path: Path) -> None:
     address["is_parent"] = address["uprn"].isin(parents)
     key_frame = keys.blocking_keys(el, usable, rare).rename(columns={"pos": "row_id"})
     place_frame = pd.DataFrame({"place": known_places(el)})
+    building_frame = pd.DataFrame({"building": building_keys(el)})
     token_frame = pd.DataFrame({"token": frequency.index, "rows": frequency.to_numpy(),
                                 "usable": frequency.index.isin(usable),
                                 "rare": frequency.index.isin(rare)})
     con = duckdb.connect(str(path))
     try:
         for name, frame in (("ref_address", address), ("ref_key", key_frame), ("ref_token", token_frame),
-                            ("ref_place", place_frame)):
+                            ("ref_place", place_frame), ("ref_building", building_frame)):
             con.register("_frame", frame)
             con.execute(f"CREATE TABLE {name} AS SELECT * FROM _frame")
             con.unregister("_frame")
@@ -129,6 +130,13 @@ def known_places(el: pd.DataFrame) -> list[str]:
     counts = places[places != ""].value_counts()
     streetlike = counts.index.str.rsplit(" ", n=1).str[-1].isin(STRONG_STREET_TYPES)
     return sorted(counts.index[(counts >= MIN_PLACE_ROWS) & ~streetlike])
+
+
+def building_keys(el: pd.DataFrame) -> list[str]:
+    """Every named building as 'NAME|STREET', for telling a record that names another
+    building on its candidate's street (`compare`)."""
+    named = el[el["pao_text"] != ""]
+    return sorted(set(named["pao_text"] + "|" + named["street"]))
 
 
 BUILDING = ("pao_number", "pao_suffix", "pao_end", "pao_text", "street", "locality", "town", "postcode")
@@ -157,7 +165,6 @@ def _open(path: Path, rejected: pd.DataFrame) -> PreparedReference:
         rare_tokens=frozenset(tokens.loc[tokens["rare"], "token"]),
         vocabulary=frozenset(tokens["token"]),
         places=frozenset(p for (p,) in con.execute("SELECT place FROM ref_place").fetchall()),
-        buildings=frozenset(b for (b,) in con.execute(
-            "SELECT DISTINCT pao_text || '|' || street FROM ref_address WHERE pao_text <> ''").fetchall()),
+        buildings=frozenset(b for (b,) in con.execute("SELECT building FROM ref_building").fetchall()),
         rows=rows, rejected=rejected,
     )

@@ -194,10 +194,8 @@ def _name(rec, ref, buildings: frozenset[str]) -> np.ndarray:
     code[ref_only & (in_text < 90)] = _code("name", "record_missing")
     code[(rn != "") & (fn == "")] = _code("name", "reference_missing")
     other = (rn != "") & ((fn == "") | (score < 75))
-    if buildings and other.any():
-        streets = _strings(ref, "street")[other]
-        known = np.fromiter((f"{n}|{s}" in buildings for n, s in zip(rn[other], streets)), dtype=bool,
-                            count=int(other.sum()))
+    if buildings:
+        known = _distinct_pairs(rn[other], _strings(ref, "street")[other], lambda n, s: f"{n}|{s}" in buildings)
         code[np.flatnonzero(other)[known]] = _code("name", "elsewhere")
     code[(rn == "") & (fn == "")] = _code("name", "both_missing")
     return code

@@ -55,8 +55,8 @@ def conflicting(best: pd.DataFrame) -> np.ndarray:
     unvouched = best["level_postcode"].to_numpy() != _POSTCODE_EXACT
     doubts = best["level_street"].isin(_STREET_CONFLICT).to_numpy() \
         | (best["level_place"].to_numpy() == _PLACE_CONFLICT)
-    unidentified = (best["level_number"].to_numpy() == _NUMBER_UNSAID) & ~best["level_name"].isin(_NAME_AGREES).to_numpy() \
-        & (best["level_flat"].to_numpy() != _FLAT_NONE)
+    unidentified = (best["level_number"].to_numpy() == _NUMBER_UNSAID) \
+        & ~best["level_name"].isin(_NAME_AGREES).to_numpy() & (best["level_flat"].to_numpy() != _FLAT_NONE)
     return (unvouched & doubts) | (best["level_name"].to_numpy() == _NAME_ELSEWHERE) | \
         best["level_number"].isin(_NUMBER_APART).to_numpy() | unidentified
 
@@ -73,7 +73,6 @@ def best_and_runner_up(pairs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]
 
 def lead_bits(best: pd.DataFrame, second: pd.DataFrame) -> np.ndarray:
     return (best["evidence"] - second["evidence"]).fillna(MAX_LEAD_BITS).clip(upper=MAX_LEAD_BITS).to_numpy()
-
 
 
 def decide(pairs: pd.DataFrame, model: Model, capped: np.ndarray | None = None) -> pd.DataFrame:

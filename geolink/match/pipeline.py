@@ -17,7 +17,7 @@ import pandas as pd
 
 from geolink.address import normalise_postcode, parse_addresses
 from geolink.parallel import process_pool
-from geolink.streets import (DEFAULT_TOLERANCE_M, StreetIndex, is_street_only, is_street_report,
+from geolink.streets import (DEFAULT_TOLERANCE_M, StreetIndex, is_street_report, names_street_alone,
                              reference_street_index)
 from geolink.streets.index import reference_addresses
 from geolink.streets.link import POINT_COLUMNS, AddressPoints, link_points, link_streets
@@ -166,7 +166,8 @@ def match_batch(texts: list[str], postcodes: list[str], ref: PreparedReference,
     """Decisions for one batch (index = position in the batch), its top candidates, and
     which of its records are about a street rather than a property."""
     parsed, pairs, levels = candidate_levels(texts, postcodes, ref)
-    about_street = np.array([is_street_only(p) for p in parsed], dtype=bool)
+    reports = np.array([is_street_report(p) for p in parsed], dtype=bool)
+    about_street = reports | np.array([names_street_alone(p) for p in parsed], dtype=bool)
     if pairs.empty:
         return (_empty_decisions(), pd.DataFrame(columns=["pos", "uprn", "full_address", "score", "explanation"]),
                 about_street)
@@ -180,8 +181,8 @@ def match_batch(texts: list[str], postcodes: list[str], ref: PreparedReference,
     # A descriptor (OUTSIDE, LAND AT, REAR OF...) places the record near a property, not in it,
     # and street furniture ('PINE RD - LAMP POST 7') on a street. A range of flats ('1 & 2
     # CLARKS COTTAGES') names several properties.
-    described = np.array([is_street_report(p) or p.descriptor is not None or p.sao_end_number is not None
-                          for p in parsed], dtype=bool)
+    described = reports | np.array([p.descriptor is not None or p.sao_end_number is not None for p in parsed],
+                                   dtype=bool)
     decided = decide(top, model, capped=described)
     return decided, top[["pos", "uprn", "full_address", "score", "explanation"]], about_street
 

@@ -27,14 +27,17 @@ def is_street_report(parsed: ParsedAddress) -> bool:
     return any(f" {feature} " in text for feature in STREET_FEATURES)
 
 
-def is_street_only(parsed: ParsedAddress) -> bool:
-    """True when the record is about a street rather than a property: a street report, or
-    a street named with no number, flat or building."""
-    if is_street_report(parsed):
-        return True
+def names_street_alone(parsed: ParsedAddress) -> bool:
+    """True when the record names a street and no number, flat or building."""
     if parsed.sao_text or parsed.sao_number is not None or parsed.pao_number is not None:
         return False
     return not parsed.pao_text and bool(parsed.street)
+
+
+def is_street_only(parsed: ParsedAddress) -> bool:
+    """True when the record is about a street rather than a property: a street report, or
+    a street named alone."""
+    return is_street_report(parsed) or names_street_alone(parsed)
 
 
 def _junction(tokens: tuple[str, ...]) -> bool:
