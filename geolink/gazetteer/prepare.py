@@ -18,7 +18,7 @@ from geolink.hashing import file_sha256
 from geolink.match import keys
 from .reference import Reference, read_reference, reference_from_table
 
-FORMAT_VERSION = "7"
+FORMAT_VERSION = "8"
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,7 @@ def write_prepared(reference: Reference, path: Path) -> None:
         address["parent_uprn"] = inferred_parents(address)
     parents = set(address["parent_uprn"][address["parent_uprn"] > 0])
     address["is_parent"] = address["uprn"].isin(parents)
-    key_frame = keys.blocking_keys(el, usable, rare).rename(columns={"pos": "row_id"})
+    key_frame = keys.reference_keys(el, usable, rare)
     place_frame = pd.DataFrame({"place": known_places(el)})
     building_frame = pd.DataFrame({"building": building_keys(el)})
     token_frame = pd.DataFrame({"token": frequency.index, "rows": frequency.to_numpy(),
@@ -157,6 +157,7 @@ def inferred_parents(address: pd.DataFrame) -> pd.Series:
 
 def _open(path: Path, rejected: pd.DataFrame) -> PreparedReference:
     con = duckdb.connect(str(path), read_only=True)
+    con.execute("SET enable_progress_bar = false")  # batch queries are not the user's progress
     tokens = con.execute("SELECT token, usable, rare FROM ref_token").fetch_df()
     rows = con.execute("SELECT rows FROM ref_meta").fetchone()[0]
     return PreparedReference(

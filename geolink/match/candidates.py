@@ -13,31 +13,24 @@ from . import keys, typos
 from .elements import ELEMENT_COLUMNS
 
 MAX_CANDIDATES = 25
-# A candidate sharing far fewer keys than the record's best is almost never the address:
-# keeping those within two keys of the best cuts the pairs from ~21 to ~5 a record while
-# losing under 0.1% of true addresses (measured on the benchmark sets).
-HITS_BELOW_BEST = 2
-# Keys shared by more reference rows than this carry too little information to join on.
-MAX_KEY_ROWS = 400
+# A candidate sharing fewer keys than the record's best is seldom the address: keeping
+# those within one key of the best leaves ~3.6 pairs a record (~7 within two keys) and
+# linked more, at better precision, on Merthyr and the synthetic town (Exeter: equal).
+# With none below the best, runners-up vanish and wrong links rise.
+HITS_BELOW_BEST = 1
 
 
 def candidate_sql(records: str = "rec_keys", reference_keys: str = "ref_key",
-                  limit: int = MAX_CANDIDATES, max_key_rows: int = MAX_KEY_ROWS,
-                  below_best: int = HITS_BELOW_BEST) -> str:
+                  limit: int = MAX_CANDIDATES, below_best: int = HITS_BELOW_BEST) -> str:
     """Pairs (pos, row_id, hits): per record, those within `below_best` shared keys of its
     best candidate, at most `limit`, most shared keys first; among equals, those whose keys
     are rarest (a street-and-number key held by two rows outranks a postcode held by thirty,
-    so a wrong postcode's neighbours never crowd the true address out)."""
+    so a wrong postcode's neighbours never crowd the true address out). The reference
+    keys carry n, the rows that share each (`keys.reference_keys`)."""
     return f"""
-        WITH key_size AS (
-            SELECT key, count(*) AS n FROM {reference_keys}
-            WHERE key IN (SELECT DISTINCT key FROM {records}) GROUP BY key
-        ),
-        pairs AS (
-            SELECT r.pos, k.row_id, count(*) AS hits, sum(ln(s.n)) AS spread
-            FROM {records} r
-            JOIN key_size s ON s.key = r.key AND s.n <= {max_key_rows}
-            JOIN {reference_keys} k ON k.key = r.key
+        WITH pairs AS (
+            SELECT r.pos, k.row_id, count(*) AS hits, sum(ln(k.n)) AS spread
+            FROM {records} r JOIN {reference_keys} k ON k.key = r.key
             GROUP BY r.pos, k.row_id
         )
         SELECT pos, row_id, hits FROM pairs
@@ -46,8 +39,7 @@ def candidate_sql(records: str = "rec_keys", reference_keys: str = "ref_key",
     """
 
 
-CANDIDATE_COLUMNS = ("uprn", "parent_uprn", "usrn", "x", "y", "classification", "status", "is_parent",
-                     "full_address") + ELEMENT_COLUMNS
+CANDIDATE_COLUMNS = ("uprn", "parent_uprn", "usrn", "is_parent", "full_address") + ELEMENT_COLUMNS
 
 
 def candidate_rows_sql(records: str = "rec_keys", reference: str = "ref_address") -> str:

@@ -48,21 +48,29 @@ def _code(comparison: str, level: str) -> int:
     return LEVELS[comparison].index(level)
 
 
+def _distinct(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct pairs of aligned arrays `a`, `b` as (left, right) and, for every
+    position, the index of its pair: work on pairs is then done once per distinct pair."""
+    ca, ua = pd.factorize(a)
+    cb, ub = pd.factorize(b)
+    pair_codes, inverse = np.unique(ca.astype(np.int64) * (len(ub) + 1) + cb, return_inverse=True)
+    return ua[pair_codes // (len(ub) + 1)], ub[pair_codes % (len(ub) + 1)], inverse.ravel()
+
+
 def similarity(a: np.ndarray, b: np.ndarray, scorer) -> np.ndarray:
     """scorer(a[i], b[i]) for aligned string arrays, each distinct pair scored once."""
     if len(a) == 0:
         return np.zeros(0, dtype=np.float32)
-    ca, ua = pd.factorize(a)
-    cb, ub = pd.factorize(b)
-    pair_codes, inverse = np.unique(ca.astype(np.int64) * (len(ub) + 1) + cb, return_inverse=True)
-    left = ua[pair_codes // (len(ub) + 1)]
-    right = ub[pair_codes % (len(ub) + 1)]
-    scores = cpdist(list(left), list(right), scorer=scorer, workers=-1, dtype=np.float32)
-    return scores[inverse.ravel()]
+    left, right, inverse = _distinct(a, b)
+    return cpdist(list(left), list(right), scorer=scorer, workers=-1, dtype=np.float32)[inverse]
 
 
 def _strings(frame: pd.DataFrame, column: str) -> np.ndarray:
     return frame[column].to_numpy(dtype=object)
+
+
+def _lengths(strings: np.ndarray) -> np.ndarray:
+    return np.fromiter(map(len, strings), dtype=np.int64, count=len(strings))
 
 
 def compare(rec: pd.DataFrame, ref: pd.DataFrame, buildings: frozenset[str] = frozenset()) -> pd.DataFrame:
@@ -220,7 +228,7 @@ def _street(rec, ref, name_as_street: np.ndarray) -> np.ndarray:
     direct = np.zeros(len(rs), dtype=np.float32)
     within = np.zeros(len(rs), dtype=np.float32)
     direct[has] = similarity(rs[has], fs[has], fuzz.ratio)
-    inside = has & (np.char.str_len(fs.astype(str)) <= np.char.str_len(text.astype(str)))
+    inside = has & (_lengths(fs) <= _lengths(text))
     within[inside] = similarity(fs[inside], text[inside], fuzz.partial_ratio)
     own_street = (rs != "") & ~name_as_street
     score = np.where(own_street, direct, np.maximum(direct, within - 3))
@@ -277,11 +285,8 @@ def _distinct_pairs(needles: np.ndarray, texts: np.ndarray, test) -> np.ndarray:
     """test(needle, text) for aligned arrays, each distinct pair tested once."""
     if len(needles) == 0:
         return np.zeros(0, dtype=bool)
-    frame = pd.DataFrame({"n": needles, "t": texts})
-    distinct = frame.drop_duplicates()
-    hits = [test(n, t) for n, t in zip(distinct["n"], distinct["t"])]
-    found = pd.Series(hits, index=pd.MultiIndex.from_frame(distinct))
-    return found.reindex(pd.MultiIndex.from_frame(frame)).to_numpy(dtype=bool)
+    left, right, inverse = _distinct(needles, texts)
+    return np.array([test(n, t) for n, t in zip(left, right)], dtype=bool)[inverse]
 
 
 def _contains_words(needles: np.ndarray, texts: np.ndarray) -> np.ndarray:

@@ -7,6 +7,7 @@ once: matched, in review, unmatched, or rejected with its reason.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -102,7 +103,7 @@ def match_table(
                                 np.isfinite(x) & np.isfinite(y) if points else None)
     accepted = np.flatnonzero(reasons.to_numpy() == "")
 
-    batches = [accepted[i:i + batch_size] for i in range(0, len(accepted), batch_size)]
+    batches = _batches(accepted, batch_size, workers)
     jobs = [(text.iloc[rows].tolist(), postcode.iloc[rows].tolist()) for rows in batches]
     decisions, reviews = [], []
     street_only = np.zeros(len(frame), dtype=bool)
@@ -127,6 +128,15 @@ def match_table(
     return MatchResult(output=output, review=review, report=report)
 
 
+def _batches(rows: np.ndarray, batch_size: int, workers: int) -> list[np.ndarray]:
+    """`rows` cut into batches of at most `batch_size`, equal in size and as many as a
+    multiple of `workers`, so that no worker is left with a short last batch alone."""
+    count = -(-len(rows) // batch_size)
+    if workers > 1 and count > 1:
+        count = -(-count // workers) * workers
+    return [part for part in np.array_split(rows, max(count, 1)) if len(part)]
+
+
 def _run_batches(jobs, ref: PreparedReference, model: Model, workers: int):
     """Results of every batch, in order: inline, or on a pool of processes."""
     workers = min(workers, len(jobs))
@@ -134,16 +144,19 @@ def _run_batches(jobs, ref: PreparedReference, model: Model, workers: int):
         for texts, postcodes in jobs:
             yield match_batch(texts, postcodes, ref, model)
         return
-    with process_pool(workers, initializer=_open_reference, initargs=(str(ref.path),)) as pool:
+    threads = max(1, (os.cpu_count() or 1) // workers)
+    with process_pool(workers, initializer=_open_reference, initargs=(str(ref.path), threads)) as pool:
         yield from pool.map(_match_in_worker, jobs, [model] * len(jobs))
 
 
 _WORKER_REFERENCE: PreparedReference | None = None
 
 
-def _open_reference(path: str) -> None:
+def _open_reference(path: str, threads: int) -> None:
+    """Open the reference in a worker, its DuckDB sharing the cores with the other workers."""
     global _WORKER_REFERENCE
     _WORKER_REFERENCE = prepare_reference(Path(path))
+    _WORKER_REFERENCE.con.execute(f"SET threads = {threads}")
 
 
 def _match_in_worker(job, model: Model):

@@ -15,7 +15,7 @@ import pandas as pd
 
 from geolink.errors import GeolinkError
 from geolink.gazetteer.prepare import prepare_reference
-from loaders.table import read_table
+from loaders.table import read_table, write_table
 from geolink.streets import DEFAULT_TOLERANCE_M, read_street_layer, reference_street_index
 from geolink.geography import frame_points
 from .pipeline import MatchResult, match_table
@@ -116,10 +116,7 @@ def run_match(messy: Path, reference: Path, out: Path, *, id_column: str | None 
     result.report.update({"input": str(messy), "reference": str(reference), "output": str(files.output),
                           "id_column": id_column, "address_columns": address, "postcode_column": postcode})
     files.output.parent.mkdir(parents=True, exist_ok=True)
-    if files.output.suffix.lower() == ".parquet":
-        result.output.to_parquet(files.output, index=False)
-    else:
-        result.output.to_csv(files.output, index=False)
-    result.review.to_csv(files.review, index=False)
+    write_table(result.output, files.output)
+    write_table(result.review, files.review)
     files.report.write_text(json.dumps(result.report, indent=2) + "\n")
     return result, files
