@@ -94,14 +94,15 @@ def prepare_workspace_reference(con: duckdb.DuckDBPyConnection, cache: Path | No
 def write_prepared(reference: Reference, path: Path) -> None:
     """Write the prepared tables of `reference` into a new DuckDB file at `path`."""
     el = reference.elements.reset_index(drop=True)
-    usable, rare, frequency = keys.token_vocabulary(el)
+    words = keys.row_words(el)
+    usable, rare, frequency = keys.token_vocabulary(words, len(el))
     address = pd.concat([reference.rows.reset_index(drop=True), el], axis=1)
     address.insert(0, "row_id", range(len(address)))
     if (address["parent_uprn"] == 0).all():
         address["parent_uprn"] = inferred_parents(address)
     parents = set(address["parent_uprn"][address["parent_uprn"] > 0])
     address["is_parent"] = address["uprn"].isin(parents)
-    key_frame = keys.reference_keys(el, usable, rare)
+    key_frame = keys.blocking_keys(el, usable, rare, words).rename(columns={"pos": "row_id"})
     place_frame = pd.DataFrame({"place": known_places(el)})
     building_frame = pd.DataFrame({"building": building_keys(el)})
     token_frame = pd.DataFrame({"token": frequency.index, "rows": frequency.to_numpy(),
@@ -109,11 +110,14 @@ def write_prepared(reference: Reference, path: Path) -> None:
                                 "rare": frequency.index.isin(rare)})
     con = duckdb.connect(str(path))
     try:
-        for name, frame in (("ref_address", address), ("ref_key", key_frame), ("ref_token", token_frame),
+        for name, frame in (("ref_address", address), ("ref_token", token_frame),
                             ("ref_place", place_frame), ("ref_building", building_frame)):
             con.register("_frame", frame)
             con.execute(f"CREATE TABLE {name} AS SELECT * FROM _frame")
             con.unregister("_frame")
+        con.register("_keys", key_frame)
+        con.execute(f"CREATE TABLE ref_key AS {keys.reference_keys_sql('_keys')}")
+        con.unregister("_keys")
         con.execute("CREATE TABLE ref_meta AS SELECT ? AS format_version, ? AS rows", [FORMAT_VERSION, len(address)])
     finally:
         con.close()

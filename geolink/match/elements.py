@@ -62,10 +62,7 @@ def from_canonical(g: pd.DataFrame) -> pd.DataFrame:
     pao_id = pao_id.where(frame["pao_end"] < 0, pao_id + "-" + frame["pao_end"].astype(str))
     parts = [frame["sao_text"], sao_id, frame["pao_text"], pao_id, frame["street"],
              frame["locality"], frame["town"]]
-    text = parts[0]
-    for part in parts[1:]:
-        text = text + " " + part
-    frame["text"] = text.str.split().str.join(" ")
+    frame["text"] = [" ".join(filter(None, row)) for row in zip(*parts)]
     return _with_postcode_parts(frame)
 
 
@@ -107,9 +104,12 @@ def _postcode_column(values: pd.Series) -> pd.Series:
 
 
 def _text_column(values) -> pd.Series:
+    """Values as stripped strings ('' for none), each distinct value stripped once."""
     if values is None:
         return pd.Series([], dtype=object)
-    return pd.Series(values).fillna("").astype(str).str.strip().reset_index(drop=True)
+    codes, distinct = pd.factorize(pd.Series(values).fillna("").astype(str))
+    stripped = np.array([v.strip() for v in distinct], dtype=object)
+    return pd.Series(stripped[codes])
 
 
 def _number_column(values) -> np.ndarray:
@@ -121,8 +121,8 @@ def _number_column(values) -> np.ndarray:
 
 
 def _with_postcode_parts(frame: pd.DataFrame) -> pd.DataFrame:
-    pc = frame["postcode"]
-    has = pc.str.len() > 0
-    frame["sector"] = pc.str[:-2].where(has, "")
-    frame["district"] = pc.str.split(" ").str[0].where(has, "")
+    """Sector ('EX4 1') and district ('EX4') beside each postcode, worked out once per postcode."""
+    codes, postcodes = pd.factorize(frame["postcode"])
+    frame["sector"] = np.array([p[:-2] for p in postcodes], dtype=object)[codes] if len(postcodes) else ""
+    frame["district"] = np.array([p.split(" ")[0] for p in postcodes], dtype=object)[codes] if len(postcodes) else ""
     return frame

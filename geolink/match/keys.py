@@ -32,23 +32,24 @@ def numbers_long(el: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True).drop_duplicates()
 
 
-def key_tokens(el: pd.DataFrame, usable: frozenset[str]) -> pd.DataFrame:
-    """(pos, token) for the words of a row that can serve as keys (alphabetic, not common)."""
+def row_words(el: pd.DataFrame) -> pd.DataFrame:
+    """(pos, token) for each distinct word of each row's text; `el` must have a 0..n-1 index."""
     tokens = el["text"].str.split().explode()
     tokens = tokens[tokens.notna()]
-    frame = pd.DataFrame({"pos": tokens.index.to_numpy(), "token": tokens.to_numpy()})
-    frame = frame[frame["token"].isin(usable)]
-    return frame.drop_duplicates()
+    return pd.DataFrame({"pos": tokens.index.to_numpy(), "token": tokens.to_numpy()}).drop_duplicates()
 
 
-def blocking_keys(el: pd.DataFrame, usable: frozenset[str], rare: frozenset[str]) -> pd.DataFrame:
-    """All keys of every row as (pos, key); `el` must have a 0..n-1 index."""
+def blocking_keys(el: pd.DataFrame, usable: frozenset[str], rare: frozenset[str],
+                  words: pd.DataFrame | None = None) -> pd.DataFrame:
+    """All keys of every row as (pos, key); `el` must have a 0..n-1 index. `words` are
+    its `row_words`, when the caller has them already."""
     el = el.reset_index(drop=True)
     pos = np.arange(len(el))
     postcode = el["postcode"].to_numpy()
     has_pc = postcode != ""
     numbers = numbers_long(el)
-    tokens = key_tokens(el, usable)
+    words = row_words(el) if words is None else words
+    tokens = words[words["token"].isin(usable)]
     parts = [pd.DataFrame({"pos": pos[has_pc], "key": "PC|" + pd.Series(postcode[has_pc], dtype=object)})]
     pn = numbers[has_pc[numbers["pos"].to_numpy()]]
     parts.append(pd.DataFrame({
@@ -66,13 +67,13 @@ def blocking_keys(el: pd.DataFrame, usable: frozenset[str], rare: frozenset[str]
     return keys.drop_duplicates(ignore_index=True)
 
 
-def reference_keys(el: pd.DataFrame, usable: frozenset[str], rare: frozenset[str]) -> pd.DataFrame:
-    """The reference's keys as (row_id, key, n), n being the rows that share the key;
-    keys too common to tell addresses apart are left out."""
-    keyed = blocking_keys(el, usable, rare).rename(columns={"pos": "row_id"})
-    keyed["n"] = keyed.groupby("key")["row_id"].transform("size")
-    limit = np.where(keyed["key"].str.startswith("TN|"), MAX_WORD_NUMBER_ROWS, MAX_KEY_ROWS)
-    return keyed[keyed["n"].to_numpy() <= limit].reset_index(drop=True)
+def reference_keys_sql(keys: str = "_keys") -> str:
+    """The reference's keys `keys` (row_id, key) with n, the rows that share each key, less
+    the keys too common to tell addresses apart."""
+    return f"""
+        SELECT row_id, key, n FROM (SELECT row_id, key, count(*) OVER (PARTITION BY key) AS n FROM {keys})
+        WHERE n <= CASE WHEN starts_with(key, 'TN|') THEN {MAX_WORD_NUMBER_ROWS} ELSE {MAX_KEY_ROWS} END
+    """
 
 
 def _element_keys(el: pd.DataFrame, numbers: pd.DataFrame) -> list[pd.DataFrame]:
@@ -114,13 +115,12 @@ def _flat_keys(el: pd.DataFrame, street: np.ndarray, name: np.ndarray) -> list[p
     ]
 
 
-def token_vocabulary(el: pd.DataFrame) -> tuple[frozenset[str], frozenset[str], pd.Series]:
-    """Usable and rare key words of a reference, and the row frequency of every word."""
-    tokens = el["text"].reset_index(drop=True).str.split().explode().dropna()
-    pairs = pd.DataFrame({"pos": tokens.index, "token": tokens.to_numpy()}).drop_duplicates()
-    frequency = pairs["token"].value_counts()
+def token_vocabulary(words: pd.DataFrame, rows: int) -> tuple[frozenset[str], frozenset[str], pd.Series]:
+    """Usable and rare key words of a reference of `rows` rows whose `row_words` are
+    `words`, and the row frequency of every word."""
+    frequency = words["token"].value_counts()
     alphabetic = frequency.index.str.fullmatch(r"[A-Z]{2,}")
-    limit = max(200, COMMON_TOKEN_SHARE * len(el))
+    limit = max(200, COMMON_TOKEN_SHARE * rows)
     usable = frozenset(frequency.index[alphabetic & (frequency.to_numpy() <= limit)])
     rare = frozenset(frequency.index[alphabetic & (frequency.to_numpy() <= RARE_TOKEN_ROWS)])
     return usable, rare, frequency
