@@ -90,6 +90,8 @@ def match(
     lon_column: str = typer.Option(None, "--lon-column", help="Longitude column (WGS84)."),
     streets: Path = typer.Option(None, "--streets", help="Street lines with usrn and name columns (GeoPackage etc., e.g. OS Open USRN) for nearest-street lookups and streets with no addresses."),
     tolerance: float = typer.Option(25.0, "--tolerance", help="Metres: how far a point may be from its nearest address or street, and from the address or street its text matched."),
+    engine: str = typer.Option("duckdb", "--engine", help="Where the matching batches run: duckdb (this machine, --workers processes) or spark (the Spark session's executors; needs geolink[spark]). Same results either way."),
+    spark_master: str = typer.Option(None, "--spark-master", help="Spark master URL for --engine spark (default: the SPARK_MASTER environment variable, else local[*])."),
 ) -> None:
     """Match messy addresses to UPRNs: one output row per input row, a review file and a JSON run report.
 
@@ -110,11 +112,23 @@ def match(
             messy, reference, out, id_column=id_column, address_columns=address_column or (),
             postcode_column=postcode_column, cache=cache, workers=workers,
             coordinates={"x_column": x_column, "y_column": y_column, "lat_column": lat_column, "lon_column": lon_column},
-            streets=streets, tolerance=tolerance,
+            streets=streets, tolerance=tolerance, engine=_engine(engine, spark_master),
             progress=lambda n: bar.advance(task, n),
             on_total=lambda n: bar.update(task, total=n),
         )
     _print_match_report(result.report, files)
+
+
+def _engine(engine: str, spark_master: str | None) -> str:
+    """The engine named on the command line, checked; for Spark, its session started."""
+    if engine not in ("duckdb", "spark"):
+        raise GeolinkError(f"--engine must be duckdb or spark, not {engine!r}")
+    if engine == "spark":
+        from .match.spark import spark_session
+        spark_session(spark_master)
+    elif spark_master:
+        raise GeolinkError("--spark-master goes with --engine spark")
+    return engine
 
 
 def _print_match_report(report: dict, files) -> None:

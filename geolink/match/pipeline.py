@@ -34,7 +34,8 @@ BATCH_SIZE = 25_000
 REVIEW_CANDIDATES = 3
 OUTPUT_COLUMNS = ("uprn", "usrn", "score", "band", "runner_up_uprn", "margin", "method", "explanation")
 BANDS = ("exact", "high", "review", "parent", "street", "unmatched", "rejected")
-LINK_COLUMNS = ("usrn_secondary", *POINT_COLUMNS)  # after OUTPUT_COLUMNS; point columns only with coordinates
+LINK_COLUMNS = ("usrn_secondary", *POINT_COLUMNS)
+ENGINES = ("duckdb", "spark")  # after OUTPUT_COLUMNS; point columns only with coordinates
 
 
 @dataclass
@@ -86,13 +87,17 @@ def match_table(
     points: tuple[np.ndarray, np.ndarray] | None = None,
     streets: StreetIndex | None = None,
     tolerance: float = DEFAULT_TOLERANCE_M,
+    engine: str = "duckdb",
 ) -> MatchResult:
     """Match every row of `frame` (all strings); columns must have been checked by the caller.
 
     With `workers` > 1, batches run in that many processes (spawned, so the caller's main
     module must be import-safe, as a console script is), each opening the prepared
-    reference read-only.
+    reference read-only. With `engine` "spark" they run on the active Spark session's
+    executors instead (`geolink.match.spark`); the results are the same.
     """
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
     started = time.perf_counter()
     model = model or load_model()
     frame = frame.reset_index(drop=True)
@@ -107,7 +112,7 @@ def match_table(
     jobs = [(text.iloc[rows].tolist(), postcode.iloc[rows].tolist()) for rows in batches]
     decisions, reviews = [], []
     street_only = np.zeros(len(frame), dtype=bool)
-    for rows, (d, r, about_street) in zip(batches, _run_batches(jobs, ref, model, workers)):
+    for rows, (d, r, about_street) in zip(batches, _run_batches(jobs, ref, model, workers, engine)):
         d.index = rows[d.index.to_numpy()] if len(d) else d.index
         r["row"] = rows[r["pos"].to_numpy()] if len(r) else []
         street_only[rows] = about_street
@@ -137,8 +142,12 @@ def _batches(rows: np.ndarray, batch_size: int, workers: int) -> list[np.ndarray
     return [part for part in np.array_split(rows, max(count, 1)) if len(part)]
 
 
-def _run_batches(jobs, ref: PreparedReference, model: Model, workers: int):
-    """Results of every batch, in order: inline, or on a pool of processes."""
+def _run_batches(jobs, ref: PreparedReference, model: Model, workers: int, engine: str = "duckdb"):
+    """Results of every batch, in order: inline, on a pool of processes, or on Spark."""
+    if engine == "spark" and jobs:
+        from .spark import run_batches
+        yield from run_batches(jobs, ref.path, model)
+        return
     workers = min(workers, len(jobs))
     if workers <= 1:
         for texts, postcodes in jobs:

@@ -89,7 +89,8 @@ def run_match(messy: Path, reference: Path, out: Path, *, id_column: str | None 
               address_columns: Sequence[str] = (), postcode_column: str | None = None,
               cache: Path | None = None, workers: int = 1, progress: Callable[[int], None] | None = None,
               on_total: Callable[[int], None] | None = None, coordinates: dict[str, str | None] | None = None,
-              streets: Path | None = None, tolerance: float = DEFAULT_TOLERANCE_M) -> tuple[MatchResult, MatchFiles]:
+              streets: Path | None = None, tolerance: float = DEFAULT_TOLERANCE_M,
+              engine: str = "duckdb") -> tuple[MatchResult, MatchFiles]:
     """Match `messy` against `reference` and write the output, review and report files.
 
     `coordinates` names x_column/y_column (BNG) or lat_column/lon_column (WGS84);
@@ -110,7 +111,7 @@ def run_match(messy: Path, reference: Path, out: Path, *, id_column: str | None 
         index = reference_street_index(ref.con, layer)
         result = match_table(frame, ref, id_column=id_column, address_columns=address,
                              postcode_column=postcode, workers=workers, progress=progress,
-                             points=points, streets=index, tolerance=tolerance)
+                             points=points, streets=index, tolerance=tolerance, engine=engine)
     finally:
         ref.close()
     result.report.update({"input": str(messy), "reference": str(reference), "output": str(files.output),

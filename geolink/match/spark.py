@@ -1,0 +1,118 @@
+"""Matching batches on Apache Spark: the same `match_batch`, one batch per `applyInPandas` group.
+
+The driver cuts the records into the same batches as the local engines; Spark runs
+`match_batch` on each inside its executors, every executor opening the prepared
+reference (shipped with `SparkContext.addFile`) read-only, once per Python worker. The
+batch results come back in batch order, so everything after them (street links, the
+review file, the report) is the local code unchanged and the output is the same row
+for row. Install with `pip install geolink[spark]`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from geolink.errors import GeolinkError
+from geolink.gazetteer.prepare import PreparedReference, prepare_reference
+from .model import Model
+
+# One table carries the three results of a batch, told apart by `kind`: a record's
+# decision, one of its top candidates, and whether the record is about a street.
+RESULT_SCHEMA = ("kind string, batch long, pos long, uprn long, usrn long, score double, band string, "
+                 "runner_up_uprn long, margin double, best_row long, explanation string, "
+                 "full_address string, about_street boolean")
+DECISION_COLUMNS = ["uprn", "usrn", "score", "band", "runner_up_uprn", "margin", "best_row", "explanation"]
+CANDIDATE_COLUMNS = ["pos", "uprn", "full_address", "score", "explanation"]
+
+
+def spark_session(master: str | None = None, app_name: str = "geolink"):
+    """The active Spark session, or a new one on `master` (default: the SPARK_MASTER
+    environment variable, else local with every core). Executors in local mode run
+    this interpreter, so they see the same packages."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:
+        raise GeolinkError("the Spark engine needs PySpark: pip install 'geolink[spark]'") from exc
+    active = SparkSession.getActiveSession()
+    if active is not None and master is None:
+        return active
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    builder = SparkSession.builder.appName(app_name).config("spark.ui.showConsoleProgress", "false")
+    session = builder.master(master or os.environ.get("SPARK_MASTER", "local[*]")).getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+def run_batches(jobs: Sequence[tuple[list[str], list[str]]], reference: Path, model: Model,
+                spark=None) -> Iterator[tuple[pd.DataFrame, pd.DataFrame, np.ndarray]]:
+    """`match_batch` results of every job (texts, postcodes), in order, computed on Spark."""
+    spark = spark or spark_session()
+    records = pd.DataFrame({
+        "batch": np.repeat(np.arange(len(jobs), dtype=np.int64), [len(texts) for texts, _ in jobs]),
+        "pos": np.concatenate([np.arange(len(texts), dtype=np.int64) for texts, _ in jobs]) if jobs else [],
+        "text": [t for texts, _ in jobs for t in texts],
+        "postcode": [p for _, postcodes in jobs for p in postcodes],
+    })
+    spark.sparkContext.addFile(str(reference))
+    name = Path(reference).name
+
+    def match_group(group: pd.DataFrame) -> pd.DataFrame:
+        from pyspark import SparkFiles
+        group = group.sort_values("pos")
+        ref = _executor_reference(SparkFiles.get(name))
+        return batch_result(int(group["batch"].iloc[0]), *_match(group, ref, model))
+
+    frame = spark.createDataFrame(records, "batch long, pos long, text string, postcode string")
+    results = (frame.repartition(max(1, len(jobs)), "batch")
+               .groupBy("batch").applyInPandas(match_group, RESULT_SCHEMA).toPandas())
+    by_batch = dict(tuple(results.groupby("batch")))
+    for batch, (texts, _) in enumerate(jobs):
+        yield batch_parts(by_batch.get(batch, results.iloc[:0]), len(texts))
+
+
+def _match(group: pd.DataFrame, ref: PreparedReference, model: Model):
+    from .pipeline import match_batch
+    return match_batch(group["text"].tolist(), group["postcode"].tolist(), ref, model)
+
+
+def batch_result(batch: int, decided: pd.DataFrame, top: pd.DataFrame, about_street: np.ndarray) -> pd.DataFrame:
+    """A batch's decisions, top candidates and street flags as one table of RESULT_SCHEMA."""
+    decisions = decided[DECISION_COLUMNS].assign(kind="decision", pos=decided.index.to_numpy())
+    candidates = top[CANDIDATE_COLUMNS].assign(kind="candidate")
+    flags = pd.DataFrame({"kind": "record", "pos": np.arange(len(about_street)), "about_street": about_street})
+    table = pd.concat([decisions, candidates, flags], ignore_index=True).assign(batch=batch)
+    columns = [c.split()[0] for c in RESULT_SCHEMA.split(", ")]
+    return table.reindex(columns=columns)
+
+
+def batch_parts(table: pd.DataFrame, size: int) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+    """The (decisions, top candidates, street flags) of one batch back from its RESULT_SCHEMA table."""
+    decisions = table[table["kind"] == "decision"].set_index("pos")[DECISION_COLUMNS]
+    decisions.index = decisions.index.astype(np.int64)
+    for column in ("uprn", "usrn", "runner_up_uprn"):
+        decisions[column] = decisions[column].astype("Int64")
+    candidates = table[table["kind"] == "candidate"][CANDIDATE_COLUMNS].reset_index(drop=True)
+    candidates = candidates.astype({"pos": np.int64, "uprn": np.int64})
+    flags = table[table["kind"] == "record"]
+    about_street = np.zeros(size, dtype=bool)
+    about_street[flags["pos"].to_numpy(dtype=np.int64)] = flags["about_street"].to_numpy(dtype=bool)
+    return decisions, candidates, about_street
+
+
+_EXECUTOR_REFERENCES: dict[str, PreparedReference] = {}
+
+
+def _executor_reference(path: str) -> PreparedReference:
+    """The prepared reference opened once per executor Python worker, with one DuckDB thread
+    (Spark gives each task its own core)."""
+    if path not in _EXECUTOR_REFERENCES:
+        ref = prepare_reference(Path(path))
+        ref.con.execute("SET threads = 1")
+        _EXECUTOR_REFERENCES[path] = ref
+    return _EXECUTOR_REFERENCES[path]
