@@ -59,7 +59,10 @@ _LONGEST_NOISE = max(len(phrase) for phrase in vocab.TRAILING_NOISE)
 _NOISE_ENDINGS = frozenset(phrase[-1] for phrase in vocab.TRAILING_NOISE)
 _REWRITTEN = frozenset(vocab.EXPANSIONS) | {"ST"}
 _NOISE_FORM = {token: words[0] for token, words in vocab.EXPANSIONS.items() if len(words) == 1}
-_UNIT_FORM = vocab.UNIT_ABBREVIATIONS
+# What a token reads as where a unit word is looked for: its abbreviation's unit word, or
+# the last word of its expansion (FFF is FIRST FLOOR FLAT), so that 'FFF NO' drops its NO
+# as 'FLAT NO' does and normalising twice changes nothing.
+_UNIT_FORM = {**{token: words[-1] for token, words in vocab.EXPANSIONS.items()}, **vocab.UNIT_ABBREVIATIONS}
 
 
 class Normalised(NamedTuple):
