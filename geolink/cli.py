@@ -121,8 +121,10 @@ def match(
 
 def _engine(engine: str, spark_master: str | None) -> str:
     """The engine named on the command line, checked; for Spark, its session started."""
-    if engine not in ("duckdb", "spark"):
-        raise GeolinkError(f"--engine must be duckdb or spark, not {engine!r}")
+    from .match.pipeline import ENGINES
+
+    if engine not in ENGINES:
+        raise GeolinkError(f"--engine must be {' or '.join(ENGINES)}, not {engine!r}")
     if engine == "spark":
         from .match.spark import spark_session
         spark_session(spark_master)

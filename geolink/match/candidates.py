@@ -26,7 +26,7 @@ def candidate_sql(records: str = "rec_keys", reference_keys: str = "ref_key",
     best candidate, at most `limit`, most shared keys first; among equals, those whose keys
     are rarest (a street-and-number key held by two rows outranks a postcode held by thirty,
     so a wrong postcode's neighbours never crowd the true address out). The reference
-    keys carry n, the rows that share each (`keys.reference_keys`)."""
+    keys carry n, the rows that share each (`keys.reference_keys_sql`)."""
     return f"""
         WITH pairs AS (
             SELECT r.pos, k.row_id, count(*) AS hits, sum(ln(k.n)) AS spread

@@ -123,6 +123,6 @@ def _number_column(values) -> np.ndarray:
 def _with_postcode_parts(frame: pd.DataFrame) -> pd.DataFrame:
     """Sector ('EX4 1') and district ('EX4') beside each postcode, worked out once per postcode."""
     codes, postcodes = pd.factorize(frame["postcode"])
-    frame["sector"] = np.array([p[:-2] for p in postcodes], dtype=object)[codes] if len(postcodes) else ""
-    frame["district"] = np.array([p.split(" ")[0] for p in postcodes], dtype=object)[codes] if len(postcodes) else ""
+    frame["sector"] = np.array([p[:-2] for p in postcodes], dtype=object)[codes]
+    frame["district"] = np.array([p.split(" ")[0] for p in postcodes], dtype=object)[codes]
     return frame

@@ -161,11 +161,17 @@ def _run_batches(jobs, ref: PreparedReference, model: Model, workers: int, engin
 _WORKER_REFERENCE: PreparedReference | None = None
 
 
+def open_reference(path: str | Path, threads: int) -> PreparedReference:
+    """Open a prepared reference in a worker, its DuckDB using `threads` of the cores the
+    workers share."""
+    ref = prepare_reference(Path(path))
+    ref.con.execute(f"SET threads = {threads}")
+    return ref
+
+
 def _open_reference(path: str, threads: int) -> None:
-    """Open the reference in a worker, its DuckDB sharing the cores with the other workers."""
     global _WORKER_REFERENCE
-    _WORKER_REFERENCE = prepare_reference(Path(path))
-    _WORKER_REFERENCE.con.execute(f"SET threads = {threads}")
+    _WORKER_REFERENCE = open_reference(path, threads)
 
 
 def _match_in_worker(job, model: Model):

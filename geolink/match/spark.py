@@ -19,8 +19,9 @@ import numpy as np
 import pandas as pd
 
 from geolink.errors import GeolinkError
-from geolink.gazetteer.prepare import PreparedReference, prepare_reference
+from geolink.gazetteer.prepare import PreparedReference
 from .model import Model
+from .pipeline import match_batch, open_reference
 
 # One table carries the three results of a batch, told apart by `kind`: a record's
 # decision, one of its top candidates, and whether the record is about a street.
@@ -66,7 +67,8 @@ def run_batches(jobs: Sequence[tuple[list[str], list[str]]], reference: Path, mo
         from pyspark import SparkFiles
         group = group.sort_values("pos")
         ref = _executor_reference(SparkFiles.get(name))
-        return batch_result(int(group["batch"].iloc[0]), *_match(group, ref, model))
+        results = match_batch(group["text"].tolist(), group["postcode"].tolist(), ref, model)
+        return batch_result(int(group["batch"].iloc[0]), *results)
 
     frame = spark.createDataFrame(records, "batch long, pos long, text string, postcode string")
     results = (frame.repartition(max(1, len(jobs)), "batch")
@@ -74,11 +76,6 @@ def run_batches(jobs: Sequence[tuple[list[str], list[str]]], reference: Path, mo
     by_batch = dict(tuple(results.groupby("batch")))
     for batch, (texts, _) in enumerate(jobs):
         yield batch_parts(by_batch.get(batch, results.iloc[:0]), len(texts))
-
-
-def _match(group: pd.DataFrame, ref: PreparedReference, model: Model):
-    from .pipeline import match_batch
-    return match_batch(group["text"].tolist(), group["postcode"].tolist(), ref, model)
 
 
 def batch_result(batch: int, decided: pd.DataFrame, top: pd.DataFrame, about_street: np.ndarray) -> pd.DataFrame:
@@ -112,7 +109,5 @@ def _executor_reference(path: str) -> PreparedReference:
     """The prepared reference opened once per executor Python worker, with one DuckDB thread
     (Spark gives each task its own core)."""
     if path not in _EXECUTOR_REFERENCES:
-        ref = prepare_reference(Path(path))
-        ref.con.execute("SET threads = 1")
-        _EXECUTOR_REFERENCES[path] = ref
+        _EXECUTOR_REFERENCES[path] = open_reference(path, threads=1)
     return _EXECUTOR_REFERENCES[path]

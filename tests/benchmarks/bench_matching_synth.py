@@ -71,6 +71,16 @@ def run_geolink(work: Path, label: str):
     return measured, dict(zip(predictions["record_id"], predictions["uprn"].where(linked, "")))
 
 
+def cold_and_warm(size: int, seed: int) -> tuple[Path, dict[str, str], dict]:
+    """The set of `size` addresses, its truth (record_id -> uprn), and geolink run on it twice:
+    {'cold': (measured, predictions), 'warm': ...}; cold prepares the gazetteer, warm reuses it."""
+    work = build_set(size, seed)
+    t = pd.read_csv(work / "truth.csv", dtype=str, keep_default_na=False)
+    truth = dict(zip(t["record_id"], t["uprn"]))
+    shutil.rmtree(work / "cache", ignore_errors=True)
+    return work, truth, {label: run_geolink(work, label) for label in ("cold", "warm")}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[20_000, 200_000])
@@ -79,12 +89,8 @@ def main() -> None:
     args = parser.parse_args()
     rows = []
     for size in args.sizes:
-        work = build_set(size, args.seed)
-        t = pd.read_csv(work / "truth.csv", dtype=str, keep_default_na=False)
-        truth = dict(zip(t["record_id"], t["uprn"]))
-        shutil.rmtree(work / "cache", ignore_errors=True)
-        for label in ("cold", "warm"):  # cold: the gazetteer is prepared in the run; warm: reused
-            measured, predictions = run_geolink(work, label)
+        work, truth, runs = cold_and_warm(size, args.seed)
+        for label, (measured, predictions) in runs.items():
             rows.append(_row(size, f"geolink ({label})", predictions, truth, measured))
         if args.peer:
             from peer import run_peer

@@ -15,7 +15,6 @@ faster.
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 from pathlib import Path
 
@@ -25,7 +24,7 @@ import pandas as pd
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_matching_synth import build_set, run_geolink  # noqa: E402
+from bench_matching_synth import cold_and_warm  # noqa: E402
 from metrics import score  # noqa: E402
 
 
@@ -41,11 +40,7 @@ def main() -> None:
     args = parser.parse_args()
     rows = []
     for size in args.sizes:
-        work = build_set(size, args.seed)
-        t = pd.read_csv(work / "truth.csv", dtype=str, keep_default_na=False)
-        truth = dict(zip(t["record_id"], t["uprn"]))
-        shutil.rmtree(work / "cache", ignore_errors=True)
-        runs = {label: run_geolink(work, label) for label in ("cold", "warm")}
+        _, truth, runs = cold_and_warm(size, args.seed)
         cold, warm = runs["cold"][0], runs["warm"][0]
         s = score(runs["warm"][1], truth)
         rows.append({"addresses": size, "records": len(truth),
