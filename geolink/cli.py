@@ -43,7 +43,7 @@ def options(
 
 @app.command()
 def synth(
-    addresses: int = typer.Option(20_000, "--addresses", "-n", help="Approved addresses (UPRNs) in the town, 200 to 2,000,000."),
+    addresses: int = typer.Option(20_000, "--addresses", "-n", help="Approved addresses (UPRNs) in the town, 200 to 5,000,000."),
     seed: int = typer.Option(7, "--seed", "-s", help="Random seed: the same seed gives the same files."),
     out: Path = typer.Option(..., "--out", "-o", help="Folder to write the town into (created if missing)."),
     service_scale: float = typer.Option(1.0, "--service-scale", help="Multiply the number of service records (e.g. 4.5 gives about as many records as addresses)."),
@@ -92,6 +92,7 @@ def match(
     tolerance: float = typer.Option(25.0, "--tolerance", help="Metres: how far a point may be from its nearest address or street, and from the address or street its text matched."),
     engine: str = typer.Option("duckdb", "--engine", help="Where the matching batches run: duckdb (this machine, --workers processes) or spark (the Spark session's executors; needs geolink[spark]). Same results either way."),
     spark_master: str = typer.Option(None, "--spark-master", help="Spark master URL for --engine spark (default: the SPARK_MASTER environment variable, else local[*])."),
+    memory_limit: str = typer.Option(None, "--memory-limit", help="Most memory DuckDB may use while preparing the gazetteer, e.g. 8GB; beyond it, work spills to disk beside the prepared file (default: GEOLINK_MEMORY_LIMIT, else half the machine's memory)."),
 ) -> None:
     """Match messy addresses to UPRNs: one output row per input row, a review file and a JSON run report.
 
@@ -108,11 +109,13 @@ def match(
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=True) as bar:
         task = bar.add_task("matching", total=None)
+        preparing = bar.add_task("preparing the gazetteer (once; reused after)", total=None, visible=False)
         result, files = run_match(
             messy, reference, out, id_column=id_column, address_columns=address_column or (),
             postcode_column=postcode_column, cache=cache, workers=workers,
             coordinates={"x_column": x_column, "y_column": y_column, "lat_column": lat_column, "lon_column": lon_column},
-            streets=streets, tolerance=tolerance, engine=_engine(engine, spark_master),
+            streets=streets, tolerance=tolerance, engine=_engine(engine, spark_master), memory_limit=memory_limit,
+            preparing=lambda n: bar.update(preparing, advance=n, visible=True),
             progress=lambda n: bar.advance(task, n),
             on_total=lambda n: bar.update(task, total=n),
         )

@@ -58,7 +58,7 @@ def connect(path: Path, *, create: bool = False, read_only: bool = False,
     con = duckdb.connect()
     try:
         con.execute(f"SET temp_directory = {sql_text(str(path) + '.tmp')}")
-        _limit_memory(con, memory_limit or os.environ.get(MEMORY_ENV) or _half_of_memory())
+        limit_memory(con, memory_limit)
         attach(con, path, CATALOG, read_only=read_only)
         con.execute(f"USE {CATALOG}")
     except BaseException:
@@ -73,7 +73,10 @@ def _half_of_memory() -> str:
     return f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') // 2 // (1 << 20)}MiB"
 
 
-def _limit_memory(con: duckdb.DuckDBPyConnection, limit: str) -> None:
+def limit_memory(con: duckdb.DuckDBPyConnection, limit: str | None = None) -> None:
+    """Cap DuckDB's memory at `limit` (default: GEOLINK_MEMORY_LIMIT, else half the machine's
+    memory); beyond it DuckDB spills to its temp directory."""
+    limit = limit or os.environ.get(MEMORY_ENV) or _half_of_memory()
     try:
         con.execute(f"SET memory_limit = {sql_text(limit)}")
     except duckdb.Error:

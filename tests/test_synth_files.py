@@ -81,5 +81,5 @@ def test_xlsx_holds_the_same_records_as_its_csv(two_runs):
 def test_bad_sizes_get_a_clear_message_not_a_traceback(tmp_path):
     result = run_geolink("synth", "--addresses", "5", "--out", tmp_path / "x", check=False)
     assert result.returncode == 2
-    assert "between 200 and 2,000,000" in result.stderr
+    assert "between 200 and 5,000,000" in result.stderr
     assert "Traceback" not in result.stderr

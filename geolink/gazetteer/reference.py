@@ -9,6 +9,8 @@ a reason, never dropped silently.
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +20,7 @@ import pandas as pd
 from geolink.address import extract_postcode, normalise_postcode, parse_addresses
 from geolink.errors import GeolinkError
 from geolink.match import elements
-from loaders.table import read_table
+from loaders.table import read_chunks, read_table
 
 CANONICAL_MARKERS = {"uprn", "street", "pao_start_number"}
 OPTIONAL = ("parent_uprn", "usrn", "x", "y", "classification", "status")
@@ -33,21 +35,44 @@ class Reference:
     rejected: pd.DataFrame   # row (1-based, header = row 1), reason
 
 
+CHUNK_ROWS = 500_000  # rows read and prepared at a time: about 1 GB of pandas at most
+
+
 def read_reference(path: Path | str) -> Reference:
     """Read `path` (CSV, XLSX or Parquet) in either shape; raises GeolinkError on a bad file."""
-    path = Path(path)
     table = read_table(path)
+    return _reader(table, Path(path))(table)
+
+
+def read_reference_chunks(path: Path | str, rows: int = CHUNK_ROWS) -> Iterator[Reference]:
+    """`read_reference`, `rows` rows at a time, so that a national gazetteer is never in
+    memory whole; rejected rows keep their row numbers in the file."""
+    chunks = read_chunks(path, rows)
+    first = next(chunks)
+    read = _reader(first, Path(path))
+    for table in itertools.chain([first], chunks):
+        yield read(table)
+
+
+def _reader(table: pd.DataFrame, path: Path) -> Callable[[pd.DataFrame], Reference]:
+    """How to read tables shaped like `table`: as canonical gazetteer rows or as free text."""
     table.columns = [c.lower() for c in table.columns]
     if table.empty:
         raise GeolinkError(f"{path}: the reference has a header but no rows")
     if CANONICAL_MARKERS <= set(table.columns):
-        return reference_from_table(table)
-    if {"uprn", "address"} <= set(table.columns):
-        return _from_generic(table)
-    raise GeolinkError(
-        f"{path}: a reference needs columns 'uprn' and 'address' (free text), or the canonical "
-        f"gazetteer columns (uprn, sao_*, pao_*, street, ...); found {list(table.columns)}"
-    )
+        read = reference_from_table
+    elif {"uprn", "address"} <= set(table.columns):
+        read = _from_generic
+    else:
+        raise GeolinkError(
+            f"{path}: a reference needs columns 'uprn' and 'address' (free text), or the canonical "
+            f"gazetteer columns (uprn, sao_*, pao_*, street, ...); found {list(table.columns)}"
+        )
+
+    def lowered(chunk: pd.DataFrame) -> Reference:
+        chunk.columns = [c.lower() for c in chunk.columns]
+        return read(chunk)
+    return lowered
 
 
 def _valid_uprns(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

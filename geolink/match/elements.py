@@ -62,7 +62,7 @@ def from_canonical(g: pd.DataFrame) -> pd.DataFrame:
     pao_id = pao_id.where(frame["pao_end"] < 0, pao_id + "-" + frame["pao_end"].astype(str))
     parts = [frame["sao_text"], sao_id, frame["pao_text"], pao_id, frame["street"],
              frame["locality"], frame["town"]]
-    frame["text"] = [" ".join(filter(None, row)) for row in zip(*parts)]
+    frame["text"] = pd.Series([" ".join(filter(None, row)) for row in zip(*parts)], index=frame.index, dtype=object)
     return _with_postcode_parts(frame)
 
 

@@ -69,10 +69,14 @@ def blocking_keys(el: pd.DataFrame, usable: frozenset[str], rare: frozenset[str]
 
 def reference_keys_sql(keys: str = "_keys") -> str:
     """The reference's keys `keys` (row_id, key) with n, the rows that share each key, less
-    the keys too common to tell addresses apart."""
+    the keys too common to tell addresses apart. A grouping and a join, not a window, so
+    that DuckDB can spill them to disk on a national gazetteer."""
     return f"""
-        SELECT row_id, key, n FROM (SELECT row_id, key, count(*) OVER (PARTITION BY key) AS n FROM {keys})
-        WHERE n <= CASE WHEN starts_with(key, 'TN|') THEN {MAX_WORD_NUMBER_ROWS} ELSE {MAX_KEY_ROWS} END
+        WITH sizes AS (
+            SELECT key, count(*) AS n FROM {keys} GROUP BY key
+            HAVING n <= CASE WHEN starts_with(key, 'TN|') THEN {MAX_WORD_NUMBER_ROWS} ELSE {MAX_KEY_ROWS} END
+        )
+        SELECT k.row_id, k.key, s.n FROM {keys} k JOIN sizes s USING (key)
     """
 
 
@@ -115,12 +119,11 @@ def _flat_keys(el: pd.DataFrame, street: np.ndarray, name: np.ndarray) -> list[p
     ]
 
 
-def token_vocabulary(words: pd.DataFrame, rows: int) -> tuple[frozenset[str], frozenset[str], pd.Series]:
-    """Usable and rare key words of a reference of `rows` rows whose `row_words` are
-    `words`, and the row frequency of every word."""
-    frequency = words["token"].value_counts()
+def token_vocabulary(frequency: pd.Series, rows: int) -> tuple[frozenset[str], frozenset[str]]:
+    """Usable and rare key words of a reference of `rows` rows, given each word's row
+    frequency (`row_words` counted by token)."""
     alphabetic = frequency.index.str.fullmatch(r"[A-Z]{2,}")
     limit = max(200, COMMON_TOKEN_SHARE * rows)
     usable = frozenset(frequency.index[alphabetic & (frequency.to_numpy() <= limit)])
     rare = frozenset(frequency.index[alphabetic & (frequency.to_numpy() <= RARE_TOKEN_ROWS)])
-    return usable, rare, frequency
+    return usable, rare

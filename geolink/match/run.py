@@ -90,11 +90,13 @@ def run_match(messy: Path, reference: Path, out: Path, *, id_column: str | None 
               cache: Path | None = None, workers: int = 1, progress: Callable[[int], None] | None = None,
               on_total: Callable[[int], None] | None = None, coordinates: dict[str, str | None] | None = None,
               streets: Path | None = None, tolerance: float = DEFAULT_TOLERANCE_M,
-              engine: str = "duckdb") -> tuple[MatchResult, MatchFiles]:
+              engine: str = "duckdb", memory_limit: str | None = None,
+              preparing: Callable[[int], None] | None = None) -> tuple[MatchResult, MatchFiles]:
     """Match `messy` against `reference` and write the output, review and report files.
 
     `coordinates` names x_column/y_column (BNG) or lat_column/lon_column (WGS84);
-    `streets` is a street layer for nearest-street lookups."""
+    `streets` is a street layer for nearest-street lookups. A reference not yet prepared
+    is prepared within `memory_limit`, `preparing` told the rows of each chunk."""
     files = output_files(Path(out))
     frame = read_table(messy)
     if frame.empty:
@@ -106,7 +108,7 @@ def run_match(messy: Path, reference: Path, out: Path, *, id_column: str | None 
         on_total(len(frame))
     points = frame_points(frame, **check_coordinates(frame, Path(messy), coordinates or {}))
     layer = read_street_layer(streets) if streets else None
-    ref = prepare_reference(reference, cache=cache)
+    ref = prepare_reference(reference, cache=cache, memory_limit=memory_limit, progress=preparing)
     try:
         index = reference_street_index(ref.con, layer)
         result = match_table(frame, ref, id_column=id_column, address_columns=address,

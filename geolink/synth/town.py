@@ -19,7 +19,7 @@ from .services import ServiceContext, column_lists, make_services
 from .streets import Streets, make_streets
 
 MIN_ADDRESSES = 200
-MAX_ADDRESSES = 2_000_000
+MAX_ADDRESSES = 5_000_000
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class Town:
 
 
 def make_town(addresses: int, seed: int, service_scale: float = 1.0) -> Town:
-    """A synthetic town with exactly `addresses` approved UPRNs (from 200 to 2,000,000).
+    """A synthetic town with exactly `addresses` approved UPRNs (from 200 to 5,000,000).
 
     `service_scale` multiplies the number of service records (benchmarks use it to get
     as many messy records as addresses)."""
