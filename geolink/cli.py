@@ -74,6 +74,10 @@ def synth(
     console.print(f"written to {out} in {time.perf_counter() - started:.1f} s")
 
 
+ENGINE = typer.Option("duckdb", "--engine", help="Where the row-wise work runs: duckdb (this machine; matching in --workers processes) or spark (the Spark session's executors; needs geolink[spark]). Same results either way.")
+SPARK_MASTER = typer.Option(None, "--spark-master", help="Spark master URL for --engine spark (default: the SPARK_MASTER environment variable, else local[*]).")
+
+
 @app.command()
 def match(
     messy: Path = typer.Argument(..., help="Records to match: CSV (any common encoding and delimiter), XLSX or Parquet."),
@@ -90,8 +94,8 @@ def match(
     lon_column: str = typer.Option(None, "--lon-column", help="Longitude column (WGS84)."),
     streets: Path = typer.Option(None, "--streets", help="Street lines with usrn and name columns (GeoPackage etc., e.g. OS Open USRN) for nearest-street lookups and streets with no addresses."),
     tolerance: float = typer.Option(25.0, "--tolerance", help="Metres: how far a point may be from its nearest address or street, and from the address or street its text matched."),
-    engine: str = typer.Option("duckdb", "--engine", help="Where the matching batches run: duckdb (this machine, --workers processes) or spark (the Spark session's executors; needs geolink[spark]). Same results either way."),
-    spark_master: str = typer.Option(None, "--spark-master", help="Spark master URL for --engine spark (default: the SPARK_MASTER environment variable, else local[*])."),
+    engine: str = ENGINE,
+    spark_master: str = SPARK_MASTER,
     memory_limit: str = typer.Option(None, "--memory-limit", help="Most memory DuckDB may use while preparing the gazetteer, e.g. 8GB; beyond it, work spills to disk beside the prepared file (default: GEOLINK_MEMORY_LIMIT, else half the machine's memory)."),
 ) -> None:
     """Match messy addresses to UPRNs: one output row per input row, a review file and a JSON run report.
@@ -124,12 +128,12 @@ def match(
 
 def _engine(engine: str, spark_master: str | None) -> str:
     """The engine named on the command line, checked; for Spark, its session started."""
-    from .match.pipeline import ENGINES
+    from .spark import ENGINES
 
     if engine not in ENGINES:
         raise GeolinkError(f"--engine must be {' or '.join(ENGINES)}, not {engine!r}")
     if engine == "spark":
-        from .match.spark import spark_session
+        from .spark import spark_session
         spark_session(spark_master)
     elif spark_master:
         raise GeolinkError("--spark-master goes with --engine spark")
@@ -157,6 +161,8 @@ def geography(
     workspace_path: Path = typer.Argument(..., metavar="WORKSPACE", help="The workspace DuckDB file."),
     areas: Path = typer.Option(None, "--areas", "-a", help="GeoPackage with one polygon layer per level (oa, lsoa, msoa, ward, lad), any CRS; without it, the boundaries loaded with `geolink load boundaries`."),
     custom: list[str] = typer.Option(None, "--custom", help="Extra polygon layer as NAME=FILE (GeoPackage/GeoJSON/Shapefile with a code column); repeatable."),
+    engine: str = ENGINE,
+    spark_master: str = SPARK_MASTER,
 ) -> None:
     """Place every gazetteer UPRN and every record in OA / LSOA / MSOA / ward / LAD (and custom areas).
 
@@ -179,7 +185,7 @@ def geography(
     try:
         layers = layers or area_layers_from_workspace(con, extra)
         with console.status("Placing UPRNs and records in areas..."):
-            report = run_geography(con, layers)
+            report = run_geography(con, layers, engine=_engine(engine, spark_master))
     finally:
         con.close()
     console.print(f"{report['uprns']:,} UPRNs placed ({report['uprns_outside']:,} outside every area), "
@@ -197,6 +203,8 @@ def geography(
 def measures(
     workspace_path: Path = typer.Argument(..., metavar="WORKSPACE", help="The workspace DuckDB file."),
     spec: Path = typer.Option(..., "--spec", help="Measures YAML: per measure a dataset (or datasets), count: households|records, optional where, or sql."),
+    engine: str = ENGINE,
+    spark_master: str = SPARK_MASTER,
 ) -> None:
     """Count each measure's households or records per area, inside the workspace (nothing is released)."""
     from . import workspace
@@ -206,7 +214,7 @@ def measures(
     parsed = measures_from_dict(read_yaml(spec, "measures"))
     con = workspace.connect(workspace_path)
     try:
-        counts = run_measures(con, parsed)
+        counts = run_measures(con, parsed, engine=_engine(engine, spark_master))
     finally:
         con.close()
     console.print(f"{len(counts)} measures computed in {workspace_path}: {', '.join(counts)}")

@@ -14,6 +14,7 @@ import pandas as pd
 import shapely
 from pyproj import Transformer
 
+from geolink.spark import map_row_batches
 from .areas import AreaLayers
 
 SNAP_METRES = 1.0
@@ -49,8 +50,14 @@ def locate(x: np.ndarray, y: np.ndarray, codes: np.ndarray, polygons: np.ndarray
     return result
 
 
-def place_points(x: np.ndarray, y: np.ndarray, layers: AreaLayers) -> pd.DataFrame:
-    """One column per level: the area code of each BNG point (None where outside the town)."""
+def place_points(x: np.ndarray, y: np.ndarray, layers: AreaLayers, engine: str = "duckdb") -> pd.DataFrame:
+    """One column per level: the area code of each BNG point (None where outside the town).
+
+    With `engine` "spark" the points are placed in batches on Spark's executors, by this
+    same function (each point is placed on its own, so the result is the same)."""
+    if engine == "spark":
+        points = pd.DataFrame({"x": np.asarray(x, float), "y": np.asarray(y, float)})
+        return map_row_batches(points, _place_rows, dict.fromkeys(layers.levels, "string"), layers, engine=engine)
     placed: dict[str, np.ndarray] = {}
     for level in layers.levels:
         if level in layers.nested and _derivable(level, placed, layers):
@@ -62,6 +69,10 @@ def place_points(x: np.ndarray, y: np.ndarray, layers: AreaLayers) -> pd.DataFra
             placed[level] = locate(x, y, layer["code"].to_numpy(), layer.geometry.values)
     frame = pd.DataFrame(placed, dtype=object)
     return frame.where(frame.notna(), None)
+
+
+def _place_rows(points: pd.DataFrame, layers: AreaLayers) -> pd.DataFrame:
+    return place_points(points["x"].to_numpy(float), points["y"].to_numpy(float), layers)
 
 
 def _derivable(level: str, placed: dict, layers: AreaLayers) -> bool:
@@ -81,17 +92,18 @@ def household_mask(classification: pd.Series, uprn: pd.Series, parent_uprn: pd.S
     return ~pd.to_numeric(uprn, errors="coerce").isin(parents).to_numpy()
 
 
-def place_uprns(addresses: pd.DataFrame, layers: AreaLayers, lookup: pd.DataFrame | None = None) -> pd.DataFrame:
+def place_uprns(addresses: pd.DataFrame, layers: AreaLayers, lookup: pd.DataFrame | None = None,
+                engine: str = "duckdb") -> pd.DataFrame:
     """uprn, household flag and one code column per level for each distinct UPRN.
 
     `lookup` (uprn plus level columns, e.g. from ONSUD) wins where it gives a code of the
-    level's layer; the rest are placed by their coordinates."""
+    level's layer; the rest are placed by their coordinates (on Spark with `engine` "spark")."""
     first = addresses.drop_duplicates("uprn")
     out = pd.DataFrame({"uprn": first["uprn"].astype("int64").to_numpy(),
                         "household": household_mask(first.get("classification", pd.Series("", index=first.index)),
                                                     first["uprn"], first.get("parent_uprn", pd.Series(dtype=float)))})
     placed = place_points(pd.to_numeric(first["x"], errors="coerce").to_numpy(),
-                          pd.to_numeric(first["y"], errors="coerce").to_numpy(), layers)
+                          pd.to_numeric(first["y"], errors="coerce").to_numpy(), layers, engine)
     took = np.zeros(len(out), dtype=bool)
     if lookup is not None and len(lookup):
         codes = out[["uprn"]].merge(lookup.drop_duplicates("uprn"), on="uprn", how="left")

@@ -19,6 +19,7 @@ import shapely
 from geolink import workspace
 from geolink.address import normalise_postcode
 from geolink.governance.audit import operation, table_digest
+from geolink.spark import check_engine
 from .areas import AreaLayers
 from .place import COORDINATE_COLUMNS, frame_points, overlay, place_points, place_uprns
 
@@ -42,13 +43,15 @@ def _addresses_sql(with_points: bool) -> str:
 
 
 def run_geography(con: duckdb.DuckDBPyConnection, layers: AreaLayers,
-                  linked_bands: tuple[str, ...] = LINKED_BANDS) -> dict:
-    """Place every UPRN and every record; returns counts for the run report."""
+                  linked_bands: tuple[str, ...] = LINKED_BANDS, engine: str = "duckdb") -> dict:
+    """Place every UPRN and every record; returns counts for the run report. With `engine`
+    "spark", the points are placed on the active Spark session's executors (same results)."""
+    check_engine(engine)
     workspace.require_tables(con, "gazetteer_address", stage="a gazetteer load")
     addresses = con.execute(_addresses_sql(workspace.table_exists(con, "uprn_point"))).df()
     lookup = con.execute("""SELECT * FROM onsud WHERE TRY_CAST(uprn AS BIGINT) IN (
         SELECT TRY_CAST(uprn AS BIGINT) FROM gazetteer_address)""").df() if workspace.table_exists(con, "onsud") else None
-    uprn_area = place_uprns(addresses, layers, lookup)
+    uprn_area = place_uprns(addresses, layers, lookup, engine)
     report = {"uprns": len(uprn_area), "uprns_outside": int(uprn_area[layers.levels[0]].isna().sum()),
               "households": int(uprn_area["household"].sum()), "datasets": {}}
     inputs = {t: table_digest(con, t) for t in ("gazetteer_address", "match", "onsud", "uprn_point", "postcode")
@@ -57,7 +60,7 @@ def run_geography(con: duckdb.DuckDBPyConnection, layers: AreaLayers,
                   "linked_bands": list(linked_bands)}
     with operation(con, "geography", parameters, inputs) as outputs:
         workspace.replace_table(con, "area", _area_table(layers, uprn_area))
-        placed = [_place_records(con, spec, uprn_area, layers, linked_bands) for spec in workspace.datasets(con)]
+        placed = [_place_records(con, spec, uprn_area, layers, linked_bands, engine) for spec in workspace.datasets(con)]
         record_area = pd.concat(placed, ignore_index=True) if placed else pd.DataFrame(
             columns=["dataset", "record_id", "uprn", "placed_by", *layers.levels])
         atoms = assign_atoms([uprn_area, record_area], layers.levels)
@@ -120,7 +123,7 @@ def _area_table(layers: AreaLayers, uprn_area: pd.DataFrame) -> pd.DataFrame:
 
 
 def _place_records(con, spec: dict, uprn_area: pd.DataFrame, layers: AreaLayers,
-                   linked_bands: tuple[str, ...]) -> pd.DataFrame:
+                   linked_bands: tuple[str, ...], engine: str) -> pd.DataFrame:
     """A dataset's records placed by their linked UPRN, else by their own coordinates, else by
     their postcode (when a postcode lookup is loaded)."""
     name = spec["name"]
@@ -138,8 +141,8 @@ def _place_records(con, spec: dict, uprn_area: pd.DataFrame, layers: AreaLayers,
     by_uprn = pd.DataFrame({"uprn": uprn}).merge(uprn_area.drop(columns=["household", "placed_by"]),
                                                  on="uprn", how="left")
     x, y = frame_points(records, **columns) or (np.full(len(records), np.nan),) * 2
-    by_point = place_points(x, y, layers)
-    by_postcode = (_postcode_places(con, records[postcode], layers) if postcode
+    by_point = place_points(x, y, layers, engine)
+    by_postcode = (_postcode_places(con, records[postcode], layers, engine) if postcode
                    else pd.DataFrame(None, index=records.index, columns=levels, dtype=object))
     has_uprn = by_uprn[levels[0]].notna().to_numpy()
     has_point = by_point[levels[0]].notna().to_numpy()
@@ -155,7 +158,7 @@ def _prefer(first: pd.DataFrame, chosen: np.ndarray, otherwise: pd.DataFrame, le
     return first[levels].where(np.repeat(chosen[:, None], len(levels), axis=1), otherwise[levels])
 
 
-def _postcode_places(con, values: pd.Series, layers: AreaLayers) -> pd.DataFrame:
+def _postcode_places(con, values: pd.Series, layers: AreaLayers, engine: str) -> pd.DataFrame:
     """Each record's areas from its postcode in the `postcode` table (a live postcode before a
     terminated one): the table's codes where they are the layers' codes, else by the postcode's point."""
     text = values.fillna("").astype(str)
@@ -169,5 +172,6 @@ def _postcode_places(con, values: pd.Series, layers: AreaLayers) -> pd.DataFrame
     finally:
         con.unregister("_wanted_postcodes")
     found = normalised.to_frame("postcode").merge(known.drop_duplicates("postcode"), on="postcode", how="left")
-    placed = place_points(pd.to_numeric(found["x"]).to_numpy(float), pd.to_numeric(found["y"]).to_numpy(float), layers)
+    placed = place_points(pd.to_numeric(found["x"]).to_numpy(float), pd.to_numeric(found["y"]).to_numpy(float),
+                          layers, engine)
     return overlay(placed, found, layers)[0]

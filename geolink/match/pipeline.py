@@ -21,7 +21,8 @@ from geolink.parallel import process_pool
 from geolink.streets import (DEFAULT_TOLERANCE_M, StreetIndex, is_street_report, names_street_alone,
                              reference_street_index)
 from geolink.streets.index import reference_addresses
-from geolink.streets.link import POINT_COLUMNS, AddressPoints, link_points, link_streets
+from geolink.spark import check_engine, map_row_batches
+from geolink.streets.link import MATCH_TYPES, POINT_COLUMNS, AddressPoints, Linkage, link_rows
 from geolink.gazetteer.prepare import PreparedReference, prepare_reference
 from . import elements
 from .candidates import candidate_pairs
@@ -35,7 +36,6 @@ REVIEW_CANDIDATES = 3
 OUTPUT_COLUMNS = ("uprn", "usrn", "score", "band", "runner_up_uprn", "margin", "method", "explanation")
 BANDS = ("exact", "high", "review", "parent", "street", "unmatched", "rejected")
 LINK_COLUMNS = ("usrn_secondary", *POINT_COLUMNS)
-ENGINES = ("duckdb", "spark")  # after OUTPUT_COLUMNS; point columns only with coordinates
 
 
 @dataclass
@@ -96,8 +96,7 @@ def match_table(
     reference read-only. With `engine` "spark" they run on the active Spark session's
     executors instead (`geolink.match.spark`); the results are the same.
     """
-    if engine not in ENGINES:
-        raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
+    check_engine(engine)
     started = time.perf_counter()
     model = model or load_model()
     frame = frame.reset_index(drop=True)
@@ -122,12 +121,13 @@ def match_table(
             progress(len(rows))
 
     output = _assemble(frame, reasons, decisions)
-    index = streets or reference_street_index(ref.con)
-    output = link_streets(output, text, street_only, index, x, y, tolerance, postcode)
-    if points:
-        addresses = AddressPoints.from_frame(reference_addresses(ref.con))
-        output = link_points(output, index, addresses, x, y, tolerance)
-    output = output[[c for c in output.columns if c not in LINK_COLUMNS] + [c for c in LINK_COLUMNS if c in output]]
+    linkage = Linkage(streets or reference_street_index(ref.con),
+                      AddressPoints.from_frame(reference_addresses(ref.con)) if points else None, tolerance)
+    rows = output[list(MATCH_TYPES)].assign(text=text, postcode=postcode, street_only=street_only, x=x, y=y)
+    linked = map_row_batches(rows, link_rows, linkage.columns(), linkage, engine=engine)
+    output = pd.concat([output.drop(columns=list(MATCH_TYPES)), linked], axis=1)
+    output = output[[c for c in frame.columns if c not in OUTPUT_COLUMNS] + list(OUTPUT_COLUMNS)
+                    + [c for c in LINK_COLUMNS if c in output]]
     review = _review_table(text, id_column, output, reviews)
     report = _report(output, reasons, ref, time.perf_counter() - started)
     return MatchResult(output=output, review=review, report=report)

@@ -10,16 +10,14 @@ for row. Install with `pip install geolink[spark]`.
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from geolink.errors import GeolinkError
 from geolink.gazetteer.prepare import PreparedReference
+from geolink.spark import spark_session
 from .model import Model
 from .pipeline import match_batch, open_reference
 
@@ -30,24 +28,6 @@ RESULT_SCHEMA = ("kind string, batch long, pos long, uprn long, usrn long, score
                  "full_address string, about_street boolean")
 DECISION_COLUMNS = ["uprn", "usrn", "score", "band", "runner_up_uprn", "margin", "best_row", "explanation"]
 CANDIDATE_COLUMNS = ["pos", "uprn", "full_address", "score", "explanation"]
-
-
-def spark_session(master: str | None = None, app_name: str = "geolink"):
-    """The active Spark session, or a new one on `master` (default: the SPARK_MASTER
-    environment variable, else local with every core). Executors in local mode run
-    this interpreter, so they see the same packages."""
-    try:
-        from pyspark.sql import SparkSession
-    except ImportError as exc:
-        raise GeolinkError("the Spark engine needs PySpark: pip install 'geolink[spark]'") from exc
-    active = SparkSession.getActiveSession()
-    if active is not None and master is None:
-        return active
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    builder = SparkSession.builder.appName(app_name).config("spark.ui.showConsoleProgress", "false")
-    session = builder.master(master or os.environ.get("SPARK_MASTER", "local[*]")).getOrCreate()
-    session.sparkContext.setLogLevel("ERROR")
-    return session
 
 
 def run_batches(jobs: Sequence[tuple[list[str], list[str]]], reference: Path, model: Model,

@@ -69,15 +69,16 @@ def unit_sql(measure: Measure) -> str:
     """SQL giving the measure's units, one row each: `unit` (a UPRN or dataset:record_id)
     and the record's or household's `atom` (its combination of area codes).
 
-    Reads the views `linked_<dataset>` (records with their placement) and `uprn_area`."""
+    Reads the views `linked_<dataset>` (records with their placement) and `uprn_area`; the
+    same SQL runs in DuckDB and in Spark SQL."""
     if measure.count == "households":
         if measure.sql:
-            inner = f"SELECT DISTINCT CAST(uprn AS BIGINT) AS uprn FROM ({measure.sql}) WHERE uprn IS NOT NULL"
+            inner = f"SELECT DISTINCT CAST(uprn AS BIGINT) AS uprn FROM ({measure.sql}) q WHERE uprn IS NOT NULL"
         else:
             inner = "\nINTERSECT\n".join(
                 f"SELECT uprn FROM linked_{ds} WHERE placed_by = 'uprn'" + (f" AND ({measure.where})" if measure.where else "")
                 for ds in measure.datasets)
-        return f"SELECT CAST(u.uprn AS VARCHAR) AS unit, u.atom FROM ({inner}) h JOIN uprn_area u USING (uprn)"
+        return f"SELECT CAST(u.uprn AS STRING) AS unit, u.atom FROM ({inner}) h JOIN uprn_area u USING (uprn)"
     source = measure.sql or (f"SELECT * FROM linked_{measure.datasets[0]}"
                              + (f" WHERE ({measure.where})" if measure.where else ""))
     return (f"SELECT DISTINCT s.dataset || ':' || s.record_id AS unit, r.atom FROM ({source}) s "

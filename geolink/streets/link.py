@@ -23,6 +23,13 @@ from .points import DEFAULT_TOLERANCE_M
 
 LINKED = ("exact", "high", "parent")
 POINT_COLUMNS = ["point_uprn", "point_uprn_m", "point_usrn", "point_usrn_m", "check_distance_m"]
+# The columns linkage reads or writes, with their Spark types (`geolink.spark.map_row_batches`).
+MATCH_TYPES = {"uprn": "long", "usrn": "long", "score": "double", "band": "string", "runner_up_uprn": "long",
+               "margin": "double", "method": "string", "explanation": "string"}
+LINK_TYPES = {"usrn_secondary": "long"}
+POINT_TYPES = {"point_uprn": "long", "point_uprn_m": "double", "point_usrn": "long", "point_usrn_m": "double",
+               "check_distance_m": "double"}
+ROW_INPUTS = ("text", "postcode", "street_only", "x", "y")
 
 
 @dataclass
@@ -37,6 +44,32 @@ class AddressPoints:
     @classmethod
     def from_frame(cls, frame: pd.DataFrame) -> AddressPoints:
         return cls(*(frame[c].to_numpy() for c in ("uprn", "usrn", "x", "y")))
+
+
+@dataclass
+class Linkage:
+    """What linkage needs besides the rows: the street index, the reference's address
+    points (None when the records have no coordinates) and the tolerance in metres."""
+
+    index: StreetIndex
+    addresses: AddressPoints | None
+    tolerance: float = DEFAULT_TOLERANCE_M
+
+    def columns(self) -> dict[str, str]:
+        """The columns `link_rows` gives, with their Spark types."""
+        return {**MATCH_TYPES, **LINK_TYPES, **(POINT_TYPES if self.addresses is not None else {})}
+
+
+def link_rows(rows: pd.DataFrame, linkage: Linkage) -> pd.DataFrame:
+    """Street linkage, then point linkage when there are coordinates, of rows holding the
+    match columns and ROW_INPUTS. Each row is linked on its own, so this one function
+    serves a whole table or any batch of it (`geolink.spark.map_row_batches`)."""
+    x, y = rows["x"].to_numpy(float), rows["y"].to_numpy(float)
+    out = link_streets(rows, rows["text"], rows["street_only"].to_numpy(bool), linkage.index, x, y,
+                       linkage.tolerance, rows["postcode"])
+    if linkage.addresses is not None:
+        out = link_points(out, linkage.index, linkage.addresses, x, y, linkage.tolerance)
+    return out
 
 
 def link_streets(output: pd.DataFrame, text: pd.Series, street_only: np.ndarray, index: StreetIndex,

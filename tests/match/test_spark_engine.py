@@ -9,7 +9,9 @@ import pytest
 
 from geolink.gazetteer.prepare import prepare_reference
 from geolink.match.pipeline import match_table
-from geolink.match.spark import batch_parts, batch_result, spark_session
+from geolink.geography import frame_points
+from geolink.match.spark import batch_parts, batch_result
+from geolink.spark import spark_session
 from geolink.synth import write_town
 from geolink.synth.services import MAPPING
 
@@ -26,10 +28,16 @@ def spark():
 
 
 @pytest.fixture(scope="module")
-def records_and_reference(borough, tmp_path_factory):
-    """Every property-service record of the small borough as one table, and its prepared gazetteer."""
+def borough_dir(borough, tmp_path_factory):
     out = tmp_path_factory.mktemp("spark-borough")
     write_town(borough, out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def records_and_reference(borough_dir):
+    """Every property-service record of the small borough as one table, and its prepared gazetteer."""
+    out = borough_dir
     frames = []
     for name in ("council_tax_support", "housing_repairs", "adult_social_care"):
         spec = MAPPING[name]
@@ -55,6 +63,30 @@ def test_spark_matches_row_for_row_like_duckdb(spark, records_and_reference):
     pd.testing.assert_frame_equal(on_spark.review, local.review)
     drop_timing = lambda report: {k: v for k, v in report.items() if k not in ("seconds", "records_per_second")}  # noqa: E731
     assert drop_timing(on_spark.report) == drop_timing(local.report)
+
+
+@pytest.mark.parametrize("dataset", ["street_reports", "housing_repairs"])
+def test_street_and_point_linkage_on_spark_is_row_for_row(spark, borough_dir, records_and_reference, monkeypatch,
+                                                          dataset):
+    """Records with coordinates (street reports in eastings and northings, repairs in
+    latitude and longitude): street-only texts, nearest addresses and streets, and the
+    distance check, all linked in batches on the executors."""
+    import geolink.spark
+
+    _, ref = records_and_reference
+    monkeypatch.setattr(geolink.spark, "BATCH_ROWS", 7)  # several linkage batches
+    spec = MAPPING[dataset]
+    records = pd.read_csv(borough_dir / "services" / f"{dataset}.csv", dtype=str, keep_default_na=False)
+    coordinates = {k: spec[k] for k in ("x_column", "y_column", "lat_column", "lon_column") if k in spec}
+    options = dict(id_column="record_id", address_columns=spec["address_columns"], batch_size=150,
+                   points=frame_points(records, **coordinates))
+    local = match_table(records, ref, **options)
+    on_spark = match_table(records, ref, engine="spark", **options)
+
+    assert len(records) >= 20 and local.output["point_usrn"].notna().sum() >= 5
+    assert local.output["band"].isin(["street", "exact", "high"]).sum() >= len(records) / 2
+    pd.testing.assert_frame_equal(on_spark.output, local.output)
+    pd.testing.assert_frame_equal(on_spark.review, local.review)
 
 
 def test_batch_results_survive_the_trip_through_one_table(records_and_reference):
