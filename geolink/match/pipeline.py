@@ -35,6 +35,7 @@ BATCH_SIZE = 25_000
 REVIEW_CANDIDATES = 3
 OUTPUT_COLUMNS = ("uprn", "usrn", "score", "band", "runner_up_uprn", "margin", "method", "explanation")
 BANDS = ("exact", "high", "review", "parent", "street", "unmatched", "rejected")
+REVIEWED = ("review", "parent")  # the bands a person works through in the review file
 LINK_COLUMNS = ("usrn_secondary", *POINT_COLUMNS)
 
 
@@ -116,7 +117,7 @@ def match_table(
         r["row"] = rows[r["pos"].to_numpy()] if len(r) else []
         street_only[rows] = about_street
         decisions.append(d)
-        reviews.append(r)
+        reviews.append(r if points else _reviewable(r, d, street_only))
         if progress:
             progress(len(rows))
 
@@ -215,6 +216,16 @@ def match_batch(texts: list[str], postcodes: list[str], ref: PreparedReference,
     return decided, top[["pos", "uprn", "full_address", "score", "explanation"]], about_street
 
 
+def _reviewable(candidates: pd.DataFrame, decided: pd.DataFrame, street_only: np.ndarray) -> pd.DataFrame:
+    """The candidates of the records a person may review: those in REVIEWED, and those that
+    street linkage may yet send there. (With coordinates, the point check may send any
+    match to review, so then every candidate is kept.) The rest are dropped at once: a
+    national run holds ~3 candidates a record otherwise."""
+    reviewed = decided.index[decided["band"].isin(REVIEWED).to_numpy()]
+    rows = candidates["row"].to_numpy(dtype=np.int64)
+    return candidates[np.isin(rows, reviewed) | street_only[rows]]
+
+
 def _empty_decisions() -> pd.DataFrame:
     return pd.DataFrame(columns=["uprn", "usrn", "score", "band", "runner_up_uprn", "margin",
                                  "best_row", "explanation"])
@@ -243,7 +254,7 @@ def _review_table(text: pd.Series, id_column: str, output: pd.DataFrame, reviews
 
     Only the id and the address travel to the review file, never the other fields."""
     candidates = pd.concat(reviews) if reviews else pd.DataFrame(columns=["row", "uprn", "full_address", "score", "explanation"])
-    in_review = output.index[output["band"].isin(["review", "parent"])]
+    in_review = output.index[output["band"].isin(REVIEWED)]
     candidates = candidates[candidates["row"].isin(in_review)]
     candidates = candidates.assign(rank=candidates.groupby("row").cumcount() + 1)
     records = output.loc[in_review, [id_column, "band", "score", "margin"]]

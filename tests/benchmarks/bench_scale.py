@@ -4,6 +4,8 @@ Run on demand (prints figures, asserts nothing about time):
 
     python tests/benchmarks/bench_scale.py [--sizes 100000 1000000 5000000]
 
+The default sizes are 100k, 1M and 5M addresses: about an hour and a half on 2 cores,
+most of it writing the 5M town once (`geolink synth`, ~11 min, ~11 GB) and matching it.
 Each size is a `geolink synth` town of that many addresses and as many messy records
 (the synthetic benchmark's sets). `geolink match` runs as a whole process twice: cold
 (the gazetteer is prepared in the run) and warm (the prepared gazetteer reused); their
@@ -35,7 +37,7 @@ def growth_exponent(sizes: list[int], seconds: list[float]) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000, 5_000_000])
     parser.add_argument("--seed", type=int, default=42)
     args = parser.parse_args()
     rows = []

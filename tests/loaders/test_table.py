@@ -10,7 +10,10 @@ from hypothesis import strategies as st
 from geolink.errors import GeolinkError
 from loaders.table import read_chunks, read_table
 
-CELL = st.text(alphabet=st.characters(codec="cp1252", exclude_categories=("Cs", "Cc")), max_size=12)
+# No delimiter characters in the cells: a one-column file whose values hold commas is
+# ambiguous to any delimiter sniffer, and that is not what these tests are about.
+CELL = st.text(alphabet=st.characters(codec="cp1252", exclude_categories=("Cs", "Cc"), exclude_characters=",;|"),
+               max_size=12)
 
 
 @st.composite
