@@ -22,7 +22,7 @@ from geolink.streets import (DEFAULT_TOLERANCE_M, StreetIndex, is_street_report,
                              reference_street_index)
 from geolink.streets.index import reference_addresses
 from geolink.spark import check_engine, map_row_batches
-from geolink.streets.link import MATCH_TYPES, POINT_COLUMNS, AddressPoints, Linkage, link_rows
+from geolink.streets.link import LINK_TYPES, MATCH_TYPES, POINT_TYPES, AddressPoints, Linkage, link_rows
 from geolink.gazetteer.prepare import PreparedReference, prepare_reference
 from . import elements
 from .candidates import candidate_pairs
@@ -33,10 +33,10 @@ from .model import Model, load_model
 MAX_ADDRESS_LENGTH = 1_000
 BATCH_SIZE = 25_000
 REVIEW_CANDIDATES = 3
-OUTPUT_COLUMNS = ("uprn", "usrn", "score", "band", "runner_up_uprn", "margin", "method", "explanation")
+OUTPUT_COLUMNS = tuple(MATCH_TYPES)  # uprn, usrn, score, band, runner_up_uprn, margin, method, explanation
 BANDS = ("exact", "high", "review", "parent", "street", "unmatched", "rejected")
 REVIEWED = ("review", "parent")  # the bands a person works through in the review file
-LINK_COLUMNS = ("usrn_secondary", *POINT_COLUMNS)
+LINK_COLUMNS = (*LINK_TYPES, *POINT_TYPES)  # after OUTPUT_COLUMNS; point columns only with coordinates
 
 
 @dataclass
@@ -124,9 +124,9 @@ def match_table(
     output = _assemble(frame, reasons, decisions)
     linkage = Linkage(streets or reference_street_index(ref.con),
                       AddressPoints.from_frame(reference_addresses(ref.con)) if points else None, tolerance)
-    rows = output[list(MATCH_TYPES)].assign(text=text, postcode=postcode, street_only=street_only, x=x, y=y)
+    rows = output[list(OUTPUT_COLUMNS)].assign(text=text, postcode=postcode, street_only=street_only, x=x, y=y)
     linked = map_row_batches(rows, link_rows, linkage.columns(), linkage, engine=engine)
-    output = pd.concat([output.drop(columns=list(MATCH_TYPES)), linked], axis=1)
+    output = pd.concat([output.drop(columns=list(OUTPUT_COLUMNS)), linked], axis=1)
     output = output[[c for c in frame.columns if c not in OUTPUT_COLUMNS] + list(OUTPUT_COLUMNS)
                     + [c for c in LINK_COLUMNS if c in output]]
     review = _review_table(text, id_column, output, reviews)

@@ -3,9 +3,9 @@
 The driver cuts the records into the same batches as the local engines; Spark runs
 `match_batch` on each inside its executors, every executor opening the prepared
 reference (shipped with `SparkContext.addFile`) read-only, once per Python worker. The
-batch results come back in batch order, so everything after them (street links, the
-review file, the report) is the local code unchanged and the output is the same row
-for row. Install with `pip install geolink[spark]`.
+batch results come back in batch order; street links then run on Spark too
+(`geolink.spark.map_row_batches`), and the review file and report are the local code
+unchanged, so the output is the same row for row. Install with `pip install geolink[spark]`.
 """
 
 from __future__ import annotations

@@ -22,14 +22,12 @@ from .match import distance_to_street, match_street_texts, nearest_to_points
 from .points import DEFAULT_TOLERANCE_M
 
 LINKED = ("exact", "high", "parent")
-POINT_COLUMNS = ["point_uprn", "point_uprn_m", "point_usrn", "point_usrn_m", "check_distance_m"]
 # The columns linkage reads or writes, with their Spark types (`geolink.spark.map_row_batches`).
 MATCH_TYPES = {"uprn": "long", "usrn": "long", "score": "double", "band": "string", "runner_up_uprn": "long",
                "margin": "double", "method": "string", "explanation": "string"}
 LINK_TYPES = {"usrn_secondary": "long"}
 POINT_TYPES = {"point_uprn": "long", "point_uprn_m": "double", "point_usrn": "long", "point_usrn_m": "double",
                "check_distance_m": "double"}
-ROW_INPUTS = ("text", "postcode", "street_only", "x", "y")
 
 
 @dataclass
@@ -62,7 +60,7 @@ class Linkage:
 
 def link_rows(rows: pd.DataFrame, linkage: Linkage) -> pd.DataFrame:
     """Street linkage, then point linkage when there are coordinates, of rows holding the
-    match columns and ROW_INPUTS. Each row is linked on its own, so this one function
+    match columns (MATCH_TYPES) and text, postcode, street_only, x and y. Each row is linked on its own, so this one function
     serves a whole table or any batch of it (`geolink.spark.map_row_batches`)."""
     x, y = rows["x"].to_numpy(float), rows["y"].to_numpy(float)
     out = link_streets(rows, rows["text"], rows["street_only"].to_numpy(bool), linkage.index, x, y,

@@ -73,24 +73,24 @@ def test_rejected_rows_keep_their_file_row_numbers(tmp_path):
         ref.close()
 
 
-def test_a_reference_with_no_usable_rows_is_refused_and_leaves_nothing(tmp_path):
+def _match(tmp_path, reference_text: str, *options: str):
+    """`geolink match` of one messy record against a reference written from `reference_text`."""
     reference = tmp_path / "ref.csv"
-    reference.write_text("uprn,address\nx,1 HIGH ST\n,2 HIGH ST\n")
+    reference.write_text(reference_text)
     messy = tmp_path / "m.csv"
     messy.write_text("id,address\n1,1 High St\n")
-    result = run_geolink("match", messy, "--reference", reference, "--out", tmp_path / "o.csv",
-                         "--cache", tmp_path / "cache", check=False)
+    return run_geolink("match", messy, "--reference", reference, "--out", tmp_path / "o.csv",
+                       "--cache", tmp_path / "cache", *options, check=False)
+
+
+def test_a_reference_with_no_usable_rows_is_refused_and_leaves_nothing(tmp_path):
+    result = _match(tmp_path, "uprn,address\nx,1 HIGH ST\n,2 HIGH ST\n")
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "no usable rows" in result.stderr and "missing UPRN: 1" in result.stderr
     assert list((tmp_path / "cache").iterdir()) == [], "no half-prepared file is left behind"
 
 
 def test_a_bad_memory_limit_gets_a_clear_message(tmp_path):
-    reference = tmp_path / "ref.csv"
-    reference.write_text("uprn,address\n1,1 HIGH ST\n")
-    messy = tmp_path / "m.csv"
-    messy.write_text("id,address\n1,1 High St\n")
-    result = run_geolink("match", messy, "--reference", reference, "--out", tmp_path / "o.csv",
-                         "--cache", tmp_path / "cache", "--memory-limit", "lots", check=False)
+    result = _match(tmp_path, "uprn,address\n1,1 HIGH ST\n", "--memory-limit", "lots")
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "memory limit 'lots' is not a size" in result.stderr
