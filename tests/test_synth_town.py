@@ -157,6 +157,20 @@ def test_truth_has_unmatchable_street_only_and_point_only_records(town):
     assert ((reports["location"] == "") & reports["easting"].notna()).sum() > 20
 
 
+def test_truth_says_what_a_record_lost_for_good(town):
+    truth = town.truth.set_index(["dataset", "record_id"])
+    assert set(truth["lost"]) == {"", "flat", "street", "address"}
+    repairs = town.services["housing_repairs"].set_index("record_id")
+    lost = truth.loc["housing_repairs", "lost"].reindex(repairs.index)
+    assert (repairs.loc[lost == "address", "property_address"] == "").all()
+    assert (repairs.loc[lost != "address", "property_address"] != "").all()
+    g = town.gazetteer[town.gazetteer["status"] == "approved"].set_index("uprn")
+    flats = truth[truth["lost"] == "flat"]["uprn"].astype("int64")
+    assert (g.loc[flats, "parent_uprn"].notna()).all(), "a flat can only be left off a flat's address"
+    assert (truth.loc[truth["uprn"].isna(), "lost"] == "").all()
+    assert 0.005 < (truth["lost"] == "flat").mean() < 0.03
+
+
 def test_service_records_are_messy_like_real_ones(town):
     text = pd.concat([town.services["adult_social_care"]["address"],
                       town.services["housing_repairs"]["property_address"]])

@@ -55,11 +55,12 @@ class AddressParts:
 
 
 def sub_unit(p: AddressParts, r: random.Random) -> tuple[str, str]:
-    """The flat or unit as written, and where it goes: 'before' the number or 'after' the street."""
+    """The flat or unit as written, and where it goes: 'before' the number or 'after' the
+    street ('dropped' when the address has a flat that the record leaves off)."""
     if not p.sao_text and not p.sao_number and not p.sao_suffix:
         return "", "before"
     if r.random() < 0.03:  # the flat is simply left off
-        return "", "before"
+        return "", "dropped"
     if p.sao_text in FLOOR_VARIANTS:
         return r.choice(FLOOR_VARIANTS[p.sao_text]), "before"
     ident = f"{p.sao_number or ''}{p.sao_suffix}"
@@ -180,14 +181,18 @@ def _title(text: str) -> str:
     return re.sub(r"[A-Za-z]+('[A-Za-z]+)?", lambda m: m.group(0).capitalize(), text.lower())
 
 
-def messy_segments(p: AddressParts, r: random.Random, wrong_locality: str, other_street: str = "") -> list[str]:
-    """The address (postcode aside) as comma segments, with the usual slips applied.
+def messy_segments(p: AddressParts, r: random.Random, wrong_locality: str,
+                   other_street: str = "") -> tuple[list[str], str]:
+    """The address (postcode aside) as comma segments, with the usual slips applied, and
+    what of the property they lost for good: 'flat' (left off), 'street' (a neighbouring
+    street's name written instead) or ''.
 
     Besides spelling and layout, records carry the errors that defeat naive matchers:
     a neighbouring street's name, no street at all, a sub-unit or a house name the
     gazetteer does not hold, misspelt places.
     """
     unit, where = sub_unit(p, r)
+    lost = "flat" if where == "dropped" else ""
     number = building_number(p, r)
     building = abbreviate(p.pao_text, r, 0.3) if p.pao_text else ""
     if building and number and r.random() < 0.35:
@@ -200,6 +205,7 @@ def messy_segments(p: AddressParts, r: random.Random, wrong_locality: str, other
     roll = r.random()
     if roll < 0.005 and other_street:
         street = abbreviate(other_street, r)
+        lost = lost or "street"
     elif roll < 0.02 and (number or building):
         street = ""
     elif roll < 0.15 and building and not number:  # a named house is found by its name and place
@@ -238,7 +244,7 @@ def messy_segments(p: AddressParts, r: random.Random, wrong_locality: str, other
         segments.append(wrong_locality)
     if r.random() < 0.7:
         segments.append(typo(p.town, r) if r.random() < 0.03 else p.town)
-    return segments
+    return segments, lost
 
 
 def join_segments(segments: list[str], r: random.Random) -> str:

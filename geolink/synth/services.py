@@ -98,7 +98,7 @@ class ServiceContext:
 
 def make_services(ctx: ServiceContext, rng: np.random.Generator,
                   scale: float = 1.0) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
-    """All service datasets and the truth table (dataset, record_id, uprn, usrn)."""
+    """All service datasets and the truth table (dataset, record_id, uprn, usrn, lost)."""
     r = random.Random(int(rng.integers(0, 2**31)))
     datasets, truths = {}, []
     for spec in SPECS:
@@ -125,18 +125,20 @@ def _dataset(spec: ServiceSpec, ctx: ServiceContext, rng, r, scale: float) -> tu
     days = PERIOD_START + rng.integers(0, PERIOD_DAYS, n).astype("timedelta64[D]")
 
     a = ctx.address_lists
-    text, postcode, uprn, usrn, px, py = [], [], [], [], [], []
+    text, postcode, uprn, usrn, px, py, lost = [], [], [], [], [], [], []
     for i in range(n):
         k = KINDS[kind[i]]
-        t, pc, u, s_usrn, x, y = "", "", None, None, np.nan, np.nan
+        t, pc, u, s_usrn, x, y, gone = "", "", None, None, np.nan, np.nan, ""
         if k == "variant" and len(ctx.variants):
             row = int(variant_rows[i])
             u, s_usrn = ctx.variant_lists["uprn"][row], ctx.variant_lists["usrn"][row]
-            t, pc = _property_text(spec, _parts(ctx.variant_lists, row), s_usrn, ctx, r)
+            t, pc, gone = _property_text(spec, _parts(ctx.variant_lists, row), s_usrn, ctx, r)
         elif k in ("property", "variant") or (k == "point_only" and spec.name != "street_reports"):
             j = int(rows[i])
-            if k != "point_only":
-                t, pc = _property_text(spec, _parts(a, j), a["usrn"][j], ctx, r)
+            if k == "point_only":
+                gone = "address"
+            else:
+                t, pc, gone = _property_text(spec, _parts(a, j), a["usrn"][j], ctx, r)
             u, s_usrn, x, y = a["uprn"][j], a["usrn"][j], a["x"][j], a["y"][j]
         elif k in ("street_only", "point_only"):
             s_usrn = int(ctx.streets.usrn[street_pick[i]])
@@ -144,7 +146,7 @@ def _dataset(spec: ServiceSpec, ctx: ServiceContext, rng, r, scale: float) -> tu
                 t = _street_text(spec, ctx, street_pick[i], r)
         else:
             t, s_usrn = _missing_address(ctx, street_pick[i], r)
-        text.append(t); postcode.append(pc); uprn.append(u); usrn.append(s_usrn)
+        text.append(t); postcode.append(pc); uprn.append(u); usrn.append(s_usrn); lost.append(gone)
         px.append(x); py.append(y)
 
     kinds = np.array(KINDS, dtype=object)[kind]
@@ -161,6 +163,7 @@ def _dataset(spec: ServiceSpec, ctx: ServiceContext, rng, r, scale: float) -> tu
         "record_id": ids,
         "uprn": pd.array(np.array(uprn, dtype=object)[order], dtype="Int64"),
         "usrn": pd.array(np.array(usrn, dtype=object)[order], dtype="Int64"),
+        "lost": np.array(lost, dtype=object)[order],
     })
     return frame, truth
 
@@ -200,17 +203,20 @@ def column_lists(frame: pd.DataFrame) -> dict[str, list]:
     return {c: frame[c].tolist() for c in _PART_COLUMNS}
 
 
-def _property_text(spec: ServiceSpec, p: AddressParts, usrn: int, ctx: ServiceContext, r) -> tuple[str | list[str], str]:
-    """Messy address text (a list of lines for line-based systems) and the keyed postcode."""
+def _property_text(spec: ServiceSpec, p: AddressParts, usrn: int, ctx: ServiceContext,
+                   r) -> tuple[str | list[str], str, str]:
+    """Messy address text (a list of lines for line-based systems), the keyed postcode, and
+    what the text lost of the property for good (`messy.messy_segments`)."""
     wrong_locality = r.choice(ctx.localities) if ctx.localities else ""
     street = ctx.street_index.get(usrn)
     other = ctx.streets.name[_neighbour_street(ctx, street, r)] if street is not None else ""
-    segments = [messy.letter_case(s, r) for s in messy.messy_segments(p, r, wrong_locality, other)]
+    segments, lost = messy.messy_segments(p, r, wrong_locality, other)
+    segments = [messy.letter_case(s, r) for s in segments]
     pc = messy.messy_postcode(p.postcode, ctx.wrong_postcode.get(p.postcode, (p.postcode,) * 2), r)
     pc = pc.lower() if r.random() < 0.1 else pc
     if spec.name == "council_tax_support":
-        return segments, pc
-    return messy.join_segments(segments, r), pc
+        return segments, pc, lost
+    return messy.join_segments(segments, r), pc, lost
 
 
 def _street_text(spec: ServiceSpec, ctx: ServiceContext, s: int, r) -> str | list[str]:

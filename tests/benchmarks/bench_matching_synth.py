@@ -7,8 +7,11 @@ Run on demand (prints figures, asserts nothing about time):
 For each size it writes a town whose property services hold about as many messy
 records as the town has addresses, gathers them into one `record_id,address,postcode`
 file, times `geolink match` as a whole process (reference preparation included, then
-again with the prepared reference reused), and scores the links against truth.txt.
-With --peer, uk_address_matcher runs on the same file in the same run.
+again with the prepared reference reused), and scores the links against truth.csv:
+once over every record, and once over the records whose text still identifies their
+property (the truth's `lost` is empty: no flat left off, no other street written, not a
+point only), the ceiling the labels allow. With --peer, uk_address_matcher runs on the
+same file in the same run.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ PROPERTY_DATASETS = {
 def build_set(addresses: int, seed: int) -> Path:
     """Town + one messy file of all property-service records + truth, under .work/synth."""
     out = WORK / f"town-{addresses}-{seed}"
-    if (out / "messy.csv").exists():
+    if (out / "messy.csv").exists() and "lost" in pd.read_csv(out / "truth.csv", nrows=0).columns:
         return out
     shutil.rmtree(out, ignore_errors=True)
     scale = 4.6
@@ -54,8 +57,14 @@ def build_set(addresses: int, seed: int) -> Path:
     messy = pd.concat(frames, ignore_index=True).iloc[:addresses]
     messy.to_csv(out / "messy.csv", index=False)
     truth = pd.read_csv(out / "town" / "truth.csv", dtype=str, keep_default_na=False)
-    truth[truth["record_id"].isin(messy["record_id"])][["record_id", "uprn"]].to_csv(out / "truth.csv", index=False)
+    truth[truth["record_id"].isin(messy["record_id"])][["record_id", "uprn", "lost"]].to_csv(out / "truth.csv", index=False)
     return out
+
+
+def identifiable(work: Path) -> list[str]:
+    """The records whose text and postcode still identify their property (`lost` empty)."""
+    t = pd.read_csv(work / "truth.csv", dtype=str, keep_default_na=False)
+    return t.loc[t["lost"] == "", "record_id"].tolist()
 
 
 def run_geolink(work: Path, label: str):
@@ -90,8 +99,9 @@ def main() -> None:
     rows = []
     for size in args.sizes:
         work, truth, runs = cold_and_warm(size, args.seed)
+        known = identifiable(work)
         for label, (measured, predictions) in runs.items():
-            rows.append(_row(size, f"geolink ({label})", predictions, truth, measured))
+            rows.append(_row(size, f"geolink ({label})", predictions, truth, known, measured))
         if args.peer:
             from peer import run_peer
             ref = work / "peer_reference.csv"
@@ -101,7 +111,7 @@ def main() -> None:
             if result.available and result.measured.returncode == 0:
                 p = pd.read_csv(work / "peer.csv", dtype=str, keep_default_na=False)
                 rows.append(_row(size, "uk_address_matcher", dict(zip(p["record_id"], p["uprn"])), truth,
-                                 result.measured))
+                                 known, result.measured))
             else:
                 print(f"uk_address_matcher not run: {result.error or result.measured.tail()}")
     table = pd.DataFrame(rows)
@@ -109,10 +119,12 @@ def main() -> None:
     print(table.to_string(index=False))
 
 
-def _row(size, tool, predictions, truth, measured) -> dict:
-    s = score(predictions, truth)
+def _row(size, tool, predictions, truth, known, measured) -> dict:
+    s, k = score(predictions, truth), score(predictions, truth, subset=known)
     return {"addresses": size, "records": len(truth), "tool": tool,
             "precision": round(s["precision"], 4), "recall": round(s["recall"], 4), "f1": round(s["f1"], 4),
+            "identifiable": k["positives"], "P (identifiable)": round(k["precision"], 4),
+            "R (identifiable)": round(k["recall"], 4),
             "records/s": round(len(truth) / measured.wall_s),
             "wall s": round(measured.wall_s, 1), "peak MiB": round(measured.peak_rss_mib or 0)}
 
