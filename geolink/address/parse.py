@@ -152,13 +152,15 @@ def _numbered(parts: list[Part], first: int, draft: _Draft) -> list[Part]:
 def _untyped(parts: list[Part], own: list[int]) -> tuple[int | None, int | None]:
     """Building and street positions when no name has a street type.
 
-    The first name is a building when it ends with a building word or three names stand in a
-    row ('THE MILLS, LITTLE MARSH, EXBRIDGE'); the next name is the street when another one
-    follows it (the town), or when it is the only name.
+    The first name is a building when it ends with a building word, when three names stand in
+    a row ('THE MILLS, LITTLE MARSH, EXBRIDGE'), or when the address names a known place
+    ('LYNWOOD, MERTHYR TYDFIL': a house name, not a locality nobody knows); the next name is
+    the street when another one follows it (the town), or when it is the only name.
     """
     if not own:
         return None, None
-    building = own[0] if parts[own[0]].building or len(own) > 2 else None
+    names_a_place = any(p.place for p in parts)
+    building = own[0] if parts[own[0]].building or len(own) > 2 or names_a_place else None
     left = own[1:] if building is not None else own
     alone = building is None and sum(map(_is_name, parts)) == 1
     return building, left[0] if len(left) > 1 or (left and alone) else None

@@ -243,10 +243,20 @@ def _street(rec, ref, name_as_street: np.ndarray) -> np.ndarray:
     code[has & (score >= 92)] = _code("street", "close")
     code[has & ((rs == fs) | compact_equal | (score >= 99.5))] = _code("street", "exact")
     code[has & own_street & (direct < 75) & (within >= 90)] = _code("street", "elsewhere")
+    code[has & _run_together(rs, fs, _strings(ref, "pao_text"), _strings(ref, "locality"))] = _code("street", "exact")
     # A record naming only its building ('BRYNHEULOG, MERTHYR TYDFIL') has no street.
     code[has & ~own_street & (score < 75)] = _code("street", "record_missing")
     code[~has | (text == "")] = _code("street", "missing")
     return code
+
+
+def _run_together(rs: np.ndarray, fs: np.ndarray, names: np.ndarray, localities: np.ndarray) -> np.ndarray:
+    """Whether the record's street is the candidate's with its house name before it or its
+    locality after it, run together where the record has no commas ('YNYSOWEN GURNOS ROAD'
+    for YNYSOWEN, GURNOS ROAD; 'SUNNYBANK BRECON ROAD' for SUNNYBANK, BRECON ROAD)."""
+    def joined(r: str, f: str, n: str, loc: str) -> bool:
+        return bool(f) and r != f and r in {f"{n} {f}", f"{f} {loc}", f"{n} {f} {loc}"}
+    return np.array([joined(*row) for row in zip(rs, fs, names, localities)], dtype=bool)
 
 
 def _street_name_part(streets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -314,13 +324,15 @@ def _names_other_place(said: np.ndarray, known: np.ndarray) -> np.ndarray:
 def _place(rec, ref) -> np.ndarray:
     """Whether the record names the candidate's locality, another place (even beside the
     right town: two BEECH GROVEs in one town differ by their localities), the town only,
-    or no place."""
+    or no place. A candidate that has no place of its own ('31, Royal Crescent' in a
+    property list) conflicts with none."""
     text = _strings(rec, "text")
     fl, ft = _strings(ref, "locality"), _strings(ref, "town")
     said_locality, said_town = _strings(rec, "locality"), _strings(rec, "town")
     known = np.array([f"{a} {b} {c}" for a, b, c in zip(fl, ft, _strings(ref, "street"))], dtype=object)
     code = np.full(len(text), _code("place", "none"))
-    conflict = _names_other_place(said_locality, known) | _names_other_place(said_town, known)
+    placed = (fl != "") | (ft != "")
+    conflict = placed & (_names_other_place(said_locality, known) | _names_other_place(said_town, known))
     code[_contains_words(ft, text)] = _code("place", "town")
     code[conflict] = _code("place", "conflict")
     code[_contains_words(fl, text)] = _code("place", "locality")

@@ -20,6 +20,13 @@ HIGH = 0.80
 REVIEW = 0.30       # below this, nothing is worth a person's time: unmatched
 BUILDING = 0.50     # pair probability, flat aside, above which the building is certain
 TIED_BITS = 0.01    # two UPRNs fitting the record equally well: neither is ever confident
+# A house name with no street and no place identifies it only this far (16 to 1) ahead of
+# any other reading ('FLAT 1 ALBION COURT': a building in one town, a street in another).
+NAME_ALONE_BITS = 4.0
+# A place that is not the candidate's, on the candidate's very street, is a slip only when
+# no other address comes within this many bits (a thousand to one): were there another
+# street of that name in the place named, its address would be a close candidate.
+PLACE_ASTRAY_BITS = 10.0
 
 _FLAT_SAME = LEVELS["flat"].index("same")
 # A flat named by the letter after the number ('14A' for FLAT A, 14) identifies it too.
@@ -37,24 +44,36 @@ _EXACT_LEVELS = {
 _STREET_CONFLICT = {LEVELS["street"].index(level)
                     for level in ("similar", "words", "untyped", "weak", "elsewhere", "record_missing", "differs")}
 _NAME_ELSEWHERE = LEVELS["name"].index("elsewhere")
+_NAME_SAME = LEVELS["name"].index("same")
+_STREET_UNSAID = LEVELS["street"].index("record_missing")
+_STREET_EXACT = LEVELS["street"].index("exact")
 _NAME_AGREES = [LEVELS["name"].index("same"), LEVELS["name"].index("similar")]
 _NUMBER_UNSAID = LEVELS["number"].index("record_missing")
 _PLACE_CONFLICT = LEVELS["place"].index("conflict")
+_PLACE_AGREES = [LEVELS["place"].index("locality"), LEVELS["place"].index("town")]
 _NUMBER_APART = [LEVELS["number"].index("range"), LEVELS["number"].index("suffix_differs")]
 _POSTCODE_EXACT = LEVELS["postcode"].index("exact")
 
 
-def conflicting(best: pd.DataFrame) -> np.ndarray:
+def conflicting(best: pd.DataFrame, lead: np.ndarray) -> np.ndarray:
     """Plausible, never certain, so never above review: the record names another building
     ('10 RIDGEWAY COURT, NICHOLS WAY' is not '10 NICHOLS WAY' when the reference holds a
     Ridgeway Court), a range of numbers that only overlaps the candidate's ('1 & 2
     CLARKS COTTAGES' is two properties), or another letter after the number (14A is not
     14, nor 14B); or it names a flat but neither the number nor the name of the building
     ('FLAT 14, MILL LANE' for 14A MILL LANE); or, with no postcode to vouch for the candidate,
-    it names another or a differently spelt street, no street at all, or another place."""
+    it names another or a differently spelt street, no street at all (unless it names the
+    candidate's building: a house known by its name and place, or by a name that no other
+    candidate comes near, `lead` bits behind), or another place (unless the street is the
+    candidate's exactly and no other candidate comes near: a place written wrongly, not
+    another street of the same name)."""
     unvouched = best["level_postcode"].to_numpy() != _POSTCODE_EXACT
-    doubts = best["level_street"].isin(_STREET_CONFLICT).to_numpy() \
-        | (best["level_place"].to_numpy() == _PLACE_CONFLICT)
+    street = best["level_street"].to_numpy()
+    named_house = (street == _STREET_UNSAID) & (best["level_name"].to_numpy() == _NAME_SAME) \
+        & (best["level_place"].isin(_PLACE_AGREES).to_numpy() | (lead >= NAME_ALONE_BITS))
+    misplaced = (street == _STREET_EXACT) & (lead >= PLACE_ASTRAY_BITS)
+    doubts = (best["level_street"].isin(_STREET_CONFLICT).to_numpy() & ~named_house) \
+        | ((best["level_place"].to_numpy() == _PLACE_CONFLICT) & ~misplaced)
     unidentified = (best["level_number"].to_numpy() == _NUMBER_UNSAID) \
         & ~best["level_name"].isin(_NAME_AGREES).to_numpy() & (best["level_flat"].to_numpy() != _FLAT_NONE)
     return (unvouched & doubts) | (best["level_name"].to_numpy() == _NAME_ELSEWHERE) | \
@@ -84,7 +103,8 @@ def decide(pairs: pd.DataFrame, model: Model, capped: np.ndarray | None = None) 
     sao_suffix, pao_number, pao_suffix, pao_text, street, postcode).
     """
     best, second = best_and_runner_up(pairs)
-    score = model.record_probability(best["evidence"].to_numpy(), lead_bits(best, second))
+    lead = lead_bits(best, second)
+    score = model.record_probability(best["evidence"].to_numpy(), lead)
     margin = (model.pair_probability(best["evidence"].to_numpy())
               - model.pair_probability(second["evidence"].fillna(-np.inf).to_numpy()))
     exact = np.ones(len(best), dtype=bool)
@@ -101,7 +121,7 @@ def decide(pairs: pd.DataFrame, model: Model, capped: np.ndarray | None = None) 
     band = np.where(score >= REVIEW, "review", "unmatched").astype(object)
     # A building of flats, for a record naming none of them, is answered as the parent or
     # reviewed: never linked as if it were the household's address.
-    confident = (score >= HIGH) & ~conflicting(best) & (lead_bits(best, second) >= TIED_BITS) & ~is_shell
+    confident = (score >= HIGH) & ~conflicting(best, lead) & (lead >= TIED_BITS) & ~is_shell
     if capped is not None:
         confident &= ~capped[best.index.to_numpy()]
     band[confident] = "high"

@@ -118,14 +118,20 @@ def fit_pair_weights(levels: pd.DataFrame, is_match: np.ndarray, l2: float = 1.0
 
 
 def with_priors(weights: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
-    """Fitted weights with two rules of UK addressing imposed where synthetic towns are too
+    """Fitted weights with three rules of UK addressing imposed where synthetic towns are too
     thin to teach them: a letter read as the flat ('14A' for FLAT A, 14) weighs a bit less
-    than no flat on either side, so a literal 14A is preferred when both exist; and another
+    than no flat on either side, so a literal 14A is preferred when both exist; another
     letter after the number (14 against 14A, 14A against 14B) is another property, as much
-    as another number is."""
+    as another number is; and a postcode nearer the candidate's never counts against it
+    more than one further off (the same district with a slipped sector digit is no worse
+    than another district: a synthetic town's wrong postcodes seldom keep the district,
+    real keying slips often do)."""
     out = {feature: dict(levels) for feature, levels in weights.items()}
     flat = out["flat"]
     flat["suffix"] = min(flat["suffix"], flat["both_missing"] - 1.0)
+    postcode = out["postcode"]
+    postcode["district"] = max(postcode["district"], postcode["differs"])
+    postcode["sector"] = max(postcode["sector"], postcode["district"])
     building = out["building"]
     for name in LEVELS["name"]:
         key = f"number suffix_differs, name {name}"

@@ -173,6 +173,9 @@ KNOWN_CASES = [
     ("14 Bridge End Exbridge", {"pao_number": 14, "street": "BRIDGE END", "town": "EXBRIDGE"}),
     ("Rose Cottage Heavitree Exbridge", {"pao_text": "ROSE COTTAGE", "locality": "HEAVITREE", "town": "EXBRIDGE"}),
     ("Heol y Felin Fach Exbridge", {"street": "HEOL Y FELIN FACH", "town": "EXBRIDGE"}),
+    # The one name beside known places is a house name, not a locality nobody knows.
+    ("Lynwood, Exbridge", {"pao_text": "LYNWOOD", "town": "EXBRIDGE"}),
+    ("Lynwood Heavitree Exbridge", {"pao_text": "LYNWOOD", "locality": "HEAVITREE", "town": "EXBRIDGE"}),
     ("Exbridge", {"town": "EXBRIDGE"}),
 ]
 
