@@ -254,9 +254,8 @@ def _run_together(rs: np.ndarray, fs: np.ndarray, names: np.ndarray, localities:
     """Whether the record's street is the candidate's with its house name before it or its
     locality after it, run together where the record has no commas ('YNYSOWEN GURNOS ROAD'
     for YNYSOWEN, GURNOS ROAD; 'SUNNYBANK BRECON ROAD' for SUNNYBANK, BRECON ROAD)."""
-    def joined(r: str, f: str, n: str, loc: str) -> bool:
-        return bool(f) and r != f and r in {f"{n} {f}", f"{f} {loc}", f"{n} {f} {loc}"}
-    return np.array([joined(*row) for row in zip(rs, fs, names, localities)], dtype=bool)
+    named, placed = names + " " + fs, fs + " " + localities
+    return (fs != "") & (rs != fs) & ((rs == named) | (rs == placed) | (rs == named + " " + localities))
 
 
 def _street_name_part(streets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

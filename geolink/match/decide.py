@@ -72,7 +72,7 @@ def conflicting(best: pd.DataFrame, lead: np.ndarray) -> np.ndarray:
     named_house = (street == _STREET_UNSAID) & (best["level_name"].to_numpy() == _NAME_SAME) \
         & (best["level_place"].isin(_PLACE_AGREES).to_numpy() | (lead >= NAME_ALONE_BITS))
     misplaced = (street == _STREET_EXACT) & (lead >= PLACE_ASTRAY_BITS)
-    doubts = (best["level_street"].isin(_STREET_CONFLICT).to_numpy() & ~named_house) \
+    doubts = (np.isin(street, list(_STREET_CONFLICT)) & ~named_house) \
         | ((best["level_place"].to_numpy() == _PLACE_CONFLICT) & ~misplaced)
     unidentified = (best["level_number"].to_numpy() == _NUMBER_UNSAID) \
         & ~best["level_name"].isin(_NAME_AGREES).to_numpy() & (best["level_flat"].to_numpy() != _FLAT_NONE)

@@ -42,7 +42,8 @@ PROPERTY_DATASETS = {
 def build_set(addresses: int, seed: int) -> Path:
     """Town + one messy file of all property-service records + truth, under .work/synth."""
     out = WORK / f"town-{addresses}-{seed}"
-    if (out / "messy.csv").exists() and "lost" in pd.read_csv(out / "truth.csv", nrows=0).columns:
+    built = (out / "messy.csv").exists() and (out / "truth.csv").exists()
+    if built and "lost" in pd.read_csv(out / "truth.csv", nrows=0).columns:
         return out
     shutil.rmtree(out, ignore_errors=True)
     scale = 4.6
