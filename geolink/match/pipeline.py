@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import time
+from functools import partial
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from geolink.address import normalise_postcode, parse_addresses
-from geolink.parallel import process_pool
+from geolink.parallel import Helpers
 from geolink.streets import (DEFAULT_TOLERANCE_M, StreetIndex, is_street_report, names_street_alone,
                              reference_street_index)
 from geolink.streets.index import reference_addresses
@@ -32,6 +33,8 @@ from .model import Model, load_model
 
 MAX_ADDRESS_LENGTH = 1_000
 BATCH_SIZE = 25_000
+SHARES_PER_WORKER = 4  # batches a worker takes, so that no worker waits long on the last
+MIN_SHARED_BATCH = 2_500  # below this, a batch costs more in set-up than sharing it saves
 REVIEW_CANDIDATES = 3
 OUTPUT_COLUMNS = tuple(MATCH_TYPES)  # uprn, usrn, score, band, runner_up_uprn, margin, method, explanation
 BANDS = ("exact", "high", "review", "parent", "street", "unmatched", "rejected")
@@ -89,12 +92,13 @@ def match_table(
     streets: StreetIndex | None = None,
     tolerance: float = DEFAULT_TOLERANCE_M,
     engine: str = "duckdb",
+    helpers: Helpers | None = None,
 ) -> MatchResult:
     """Match every row of `frame` (all strings); columns must have been checked by the caller.
 
-    With `workers` > 1, batches run in that many processes (spawned, so the caller's main
-    module must be import-safe, as a console script is), each opening the prepared
-    reference read-only. With `engine` "spark" they run on the active Spark session's
+    With `workers` > 1, batches run in this process and `workers` - 1 helpers (`helpers`
+    when the caller started them early, else spawned here: the caller's main module must
+    be import-safe, as a console script is), each opening the prepared reference read-only. With `engine` "spark" they run on the active Spark session's
     executors instead (`geolink.match.spark`); the results are the same.
     """
     check_engine(engine)
@@ -112,7 +116,7 @@ def match_table(
     jobs = [(text.iloc[rows].tolist(), postcode.iloc[rows].tolist()) for rows in batches]
     decisions, reviews = [], []
     street_only = np.zeros(len(frame), dtype=bool)
-    for rows, (d, r, about_street) in zip(batches, _run_batches(jobs, ref, model, workers, engine)):
+    for rows, (d, r, about_street) in zip(batches, _run_batches(jobs, ref, model, workers, engine, helpers)):
         d.index = rows[d.index.to_numpy()] if len(d) else d.index
         r["row"] = rows[r["pos"].to_numpy()] if len(r) else []
         street_only[rows] = about_street
@@ -135,49 +139,54 @@ def match_table(
 
 
 def _batches(rows: np.ndarray, batch_size: int, workers: int) -> list[np.ndarray]:
-    """`rows` cut into batches of at most `batch_size`, equal in size and as many as a
-    multiple of `workers`, so that no worker is left with a short last batch alone."""
+    """`rows` cut into batches of at most `batch_size`, equal in size; with several
+    workers, at least SHARES_PER_WORKER a worker (of MIN_SHARED_BATCH rows or more), so
+    that the processes finish close together."""
     count = -(-len(rows) // batch_size)
-    if workers > 1 and count > 1:
-        count = -(-count // workers) * workers
+    if workers > 1:
+        count = max(count, min(SHARES_PER_WORKER * workers, len(rows) // MIN_SHARED_BATCH))
     return [part for part in np.array_split(rows, max(count, 1)) if len(part)]
 
 
-def _run_batches(jobs, ref: PreparedReference, model: Model, workers: int, engine: str = "duckdb"):
-    """Results of every batch, in order: inline, on a pool of processes, or on Spark."""
+def _run_batches(jobs, ref: PreparedReference, model: Model, workers: int, engine: str = "duckdb",
+                 helpers: Helpers | None = None):
+    """Results of every batch, in order: inline, shared with helper processes, or on Spark."""
     if engine == "spark" and jobs:
         from .spark import run_batches
         yield from run_batches(jobs, ref.path, model)
         return
-    workers = min(workers, len(jobs))
-    if workers <= 1:
-        for texts, postcodes in jobs:
-            yield match_batch(texts, postcodes, ref, model)
+    here = partial(_match_job, ref=ref, model=model)
+    if min(workers, len(jobs)) <= 1:
+        yield from map(here, jobs)
         return
     threads = max(1, (os.cpu_count() or 1) // workers)
-    with process_pool(workers, initializer=_open_reference, initargs=(str(ref.path), threads)) as pool:
-        yield from pool.map(_match_in_worker, jobs, [model] * len(jobs))
+    there = partial(_match_in_worker, path=str(ref.path), threads=threads, model=model)
+    if helpers is not None:
+        yield from helpers.map(here, there, jobs)
+        return
+    with Helpers(workers - 1) as own:
+        yield from own.map(here, there, jobs)
 
 
-_WORKER_REFERENCE: PreparedReference | None = None
+_WORKER_REFERENCES: dict[str, PreparedReference] = {}
 
 
-def open_reference(path: str | Path, threads: int) -> PreparedReference:
-    """Open a prepared reference in a worker, its DuckDB using `threads` of the cores the
-    workers share."""
-    ref = prepare_reference(Path(path))
-    ref.con.execute(f"SET threads = {threads}")
-    return ref
+def worker_reference(path: str, threads: int) -> PreparedReference:
+    """The prepared reference at `path`, opened once in each worker process, its DuckDB
+    using `threads` of the cores the workers share."""
+    if path not in _WORKER_REFERENCES:
+        ref = _WORKER_REFERENCES[path] = prepare_reference(Path(path))
+        ref.con.execute(f"SET threads = {threads}")
+    return _WORKER_REFERENCES[path]
 
 
-def _open_reference(path: str, threads: int) -> None:
-    global _WORKER_REFERENCE
-    _WORKER_REFERENCE = open_reference(path, threads)
-
-
-def _match_in_worker(job, model: Model):
+def _match_job(job, ref: PreparedReference, model: Model):
     texts, postcodes = job
-    return match_batch(texts, postcodes, _WORKER_REFERENCE, model)
+    return match_batch(texts, postcodes, ref, model)
+
+
+def _match_in_worker(job, path: str, threads: int, model: Model):
+    return _match_job(job, worker_reference(path, threads), model)
 
 
 def candidate_levels(texts: Sequence[str], postcodes: Sequence[str | None], ref: PreparedReference):

@@ -15,6 +15,7 @@ import pandas as pd
 
 from geolink.errors import GeolinkError
 from geolink.gazetteer.prepare import prepare_reference
+from geolink.parallel import Helpers
 from loaders.table import read_table, write_table
 from geolink.streets import DEFAULT_TOLERANCE_M, read_street_layer, reference_street_index
 from geolink.geography import frame_points
@@ -91,12 +92,14 @@ def run_match(messy: Path, reference: Path, out: Path, *, id_column: str | None 
               on_total: Callable[[int], None] | None = None, coordinates: dict[str, str | None] | None = None,
               streets: Path | None = None, tolerance: float = DEFAULT_TOLERANCE_M,
               engine: str = "duckdb", memory_limit: str | None = None,
-              preparing: Callable[[int], None] | None = None) -> tuple[MatchResult, MatchFiles]:
+              preparing: Callable[[int], None] | None = None,
+              helpers: Helpers | None = None) -> tuple[MatchResult, MatchFiles]:
     """Match `messy` against `reference` and write the output, review and report files.
 
     `coordinates` names x_column/y_column (BNG) or lat_column/lon_column (WGS84);
     `streets` is a street layer for nearest-street lookups. A reference not yet prepared
-    is prepared within `memory_limit`, `preparing` told the rows of each chunk."""
+    is prepared within `memory_limit`, `preparing` told the rows of each chunk. `helpers`
+    are worker processes the caller started early (see `match_table`)."""
     files = output_files(Path(out))
     frame = read_table(messy)
     if frame.empty:
@@ -113,7 +116,8 @@ def run_match(messy: Path, reference: Path, out: Path, *, id_column: str | None 
         index = reference_street_index(ref.con, layer)
         result = match_table(frame, ref, id_column=id_column, address_columns=address,
                              postcode_column=postcode, workers=workers, progress=progress,
-                             points=points, streets=index, tolerance=tolerance, engine=engine)
+                             points=points, streets=index, tolerance=tolerance, engine=engine,
+                             helpers=helpers)
     finally:
         ref.close()
     result.report.update({"input": str(messy), "reference": str(reference), "output": str(files.output),

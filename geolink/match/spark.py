@@ -16,10 +16,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from geolink.gazetteer.prepare import PreparedReference
 from geolink.spark import spark_session
 from .model import Model
-from .pipeline import match_batch, open_reference
+from .pipeline import match_batch, worker_reference
 
 # One table carries the three results of a batch, told apart by `kind`: a record's
 # decision, one of its top candidates, and whether the record is about a street.
@@ -46,7 +45,7 @@ def run_batches(jobs: Sequence[tuple[list[str], list[str]]], reference: Path, mo
     def match_group(group: pd.DataFrame) -> pd.DataFrame:
         from pyspark import SparkFiles
         group = group.sort_values("pos")
-        ref = _executor_reference(SparkFiles.get(name))
+        ref = worker_reference(SparkFiles.get(name), threads=1)  # Spark gives each task its own core
         results = match_batch(group["text"].tolist(), group["postcode"].tolist(), ref, model)
         return batch_result(int(group["batch"].iloc[0]), *results)
 
@@ -82,12 +81,3 @@ def batch_parts(table: pd.DataFrame, size: int) -> tuple[pd.DataFrame, pd.DataFr
     return decisions, candidates, about_street
 
 
-_EXECUTOR_REFERENCES: dict[str, PreparedReference] = {}
-
-
-def _executor_reference(path: str) -> PreparedReference:
-    """The prepared reference opened once per executor Python worker, with one DuckDB thread
-    (Spark gives each task its own core)."""
-    if path not in _EXECUTOR_REFERENCES:
-        _EXECUTOR_REFERENCES[path] = open_reference(path, threads=1)
-    return _EXECUTOR_REFERENCES[path]

@@ -12,20 +12,36 @@ from geolink.synth.services import MAPPING
 
 
 @pytest.fixture(scope="module")
-def matched(borough, tmp_path_factory):
+def borough_files(borough, tmp_path_factory):
+    """The borough's files and its prepared gazetteer."""
     out = tmp_path_factory.mktemp("borough")
     write_town(borough, out)
     ref = prepare_reference(out / "gazetteer.csv", cache=out / "cache")
-    results = {}
-    try:
-        for name in ("council_tax_support", "housing_repairs", "adult_social_care"):
-            spec = MAPPING[name]
-            frame = pd.read_csv(out / "services" / f"{name}.csv", dtype=str, keep_default_na=False)
-            results[name] = match_table(frame, ref, id_column="record_id", address_columns=spec["address_columns"],
-                                        postcode_column=spec.get("postcode_column"))
-    finally:
-        ref.close()
-    return results
+    yield out, ref
+    ref.close()
+
+
+def _match_service(files, name: str, **options):
+    out, ref = files
+    spec = MAPPING[name]
+    frame = pd.read_csv(out / "services" / f"{name}.csv", dtype=str, keep_default_na=False)
+    return match_table(frame, ref, id_column="record_id", address_columns=spec["address_columns"],
+                       postcode_column=spec.get("postcode_column"), **options)
+
+
+@pytest.fixture(scope="module")
+def matched(borough_files):
+    return {name: _match_service(borough_files, name)
+            for name in ("council_tax_support", "housing_repairs", "adult_social_care")}
+
+
+def test_worker_processes_change_nothing(borough_files, matched):
+    """Batches shared between this process and a spawned helper come out as one process makes them."""
+    alone = matched["council_tax_support"]
+    shared = _match_service(borough_files, "council_tax_support", workers=2, batch_size=40)
+    pd.testing.assert_frame_equal(shared.output, alone.output)
+    pd.testing.assert_frame_equal(shared.review, alone.review)
+    assert shared.report["bands"] == alone.report["bands"]
 
 
 def test_links_are_precise_and_most_records_link(borough, matched):
