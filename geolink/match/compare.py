@@ -116,9 +116,10 @@ def _letter_as_suffix(rec, ref, rec_unit, ref_unit) -> np.ndarray:
 def _swapped(rec, ref, name_as_street: np.ndarray) -> np.ndarray:
     """The one or two numbers read in the other slot by one side.
 
-    '2/14' may be flat 14 of number 2 (only for the bare slash form); and a lone number
+    '2/14' may be flat 14 of number 2 (only for the bare slash form); a lone number
     before a building name ('43 JULIUS HOUSE', or '5, WILSON COURT' read as a street)
-    may be read as the flat on one side and the building number on the other."""
+    may be read as the flat on one side and the building number on the other; and a
+    flat's number alone may be the number of a house that has no flats."""
     rs, fs = rec["sao_number"].to_numpy(), ref["sao_number"].to_numpy()
     rn, fn = rec["pao_number"].to_numpy(), ref["pao_number"].to_numpy()
     bare = _strings(rec, "sao_text") == ""
@@ -126,7 +127,12 @@ def _swapped(rec, ref, name_as_street: np.ndarray) -> np.ndarray:
     named = ((_strings(rec, "pao_text") != "") | name_as_street) & (_strings(ref, "pao_text") != "")
     lone = named & bare & (_strings(ref, "sao_text") == "") & (
         ((rn >= 0) & (rs < 0) & (fn < 0) & (fs == rn)) | ((rs >= 0) & (rn < 0) & (fs < 0) & (fn == rs)))
-    return slash | lone
+    # 'FLAT 15, ARGYLE STREET' for 15 ARGYLE STREET, a house the gazetteer holds no flats
+    # in: a flat's number and nothing else, where the house has that number.
+    no_units = ~ref["is_parent"].to_numpy().astype(bool) if "is_parent" in ref else np.zeros(len(rs), bool)
+    house = (_strings(rec, "pao_text") == "") & (rn < 0) & (rs >= 0) & (fs < 0) & (fn == rs) & no_units \
+        & (_strings(ref, "sao_text") == "") & (_strings(rec, "sao_suffix") == _strings(ref, "pao_suffix"))
+    return slash | lone | house
 
 
 def _number(rec, ref, letter_as_suffix, swapped) -> np.ndarray:
@@ -232,7 +238,7 @@ def _street(rec, ref, name_as_street: np.ndarray) -> np.ndarray:
     within[inside] = similarity(fs[inside], text[inside], fuzz.partial_ratio)
     own_street = (rs != "") & ~name_as_street
     score = np.where(own_street, direct, np.maximum(direct, within - 3))
-    compact_equal = np.array([a.replace(" ", "") == b.replace(" ", "") for a, b in zip(rs, fs)], dtype=bool)
+    compact_equal = _compact(rs) == _compact(fs)
     code[has & (score >= 75)] = _code("street", "weak")
     scattered = has & (score < 84) & (within < 90)
     code[np.flatnonzero(scattered)[_all_words_in(fs[scattered], text[scattered])]] = _code("street", "words")
@@ -253,9 +259,15 @@ def _street(rec, ref, name_as_street: np.ndarray) -> np.ndarray:
 def _run_together(rs: np.ndarray, fs: np.ndarray, names: np.ndarray, localities: np.ndarray) -> np.ndarray:
     """Whether the record's street is the candidate's with its house name before it or its
     locality after it, run together where the record has no commas ('YNYSOWEN GURNOS ROAD'
-    for YNYSOWEN, GURNOS ROAD; 'SUNNYBANK BRECON ROAD' for SUNNYBANK, BRECON ROAD)."""
-    named, placed = names + " " + fs, fs + " " + localities
-    return (fs != "") & (rs != fs) & ((rs == named) | (rs == placed) | (rs == named + " " + localities))
+    for YNYSOWEN, GURNOS ROAD; 'SUNNYBANK BRECON ROAD' for SUNNYBANK, BRECON ROAD), spaces
+    aside ('REDROSES GWAELODYGARTH CLOSE' for RED ROSES, GWAELODYGARTH CLOSE)."""
+    rc, fc, nc, lc = (_compact(a) for a in (rs, fs, names, localities))
+    return (fs != "") & (rs != fs) & ((rc == nc + fc) | (rc == fc + lc) | (rc == nc + fc + lc))
+
+
+def _compact(strings: np.ndarray) -> np.ndarray:
+    """Strings with their spaces taken out: CORN MILL and CORNMILL are one name."""
+    return pd.Series(strings, dtype=object).str.replace(" ", "", regex=False).to_numpy()
 
 
 def _street_name_part(streets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -23,9 +23,10 @@ from geolink.streets import (DEFAULT_TOLERANCE_M, StreetIndex, is_street_report,
                              reference_street_index)
 from geolink.streets.index import reference_addresses
 from geolink.spark import check_engine, map_row_batches
-from geolink.streets.link import LINK_TYPES, MATCH_TYPES, POINT_TYPES, AddressPoints, Linkage, link_rows
+from geolink.streets.link import (LINK_TYPES, MATCH_TYPES, POINT_TYPES, REVIEWED, AddressPoints, Linkage,
+                                  link_rows)
 from geolink.gazetteer.prepare import PreparedReference, prepare_reference
-from . import elements
+from . import elements, joined
 from .candidates import candidate_pairs
 from .compare import LEVEL_PREFIX, LEVELS, compare, levels_of
 from .decide import decide
@@ -38,7 +39,6 @@ MIN_SHARED_BATCH = 2_500  # below this, a batch costs more in set-up than sharin
 REVIEW_CANDIDATES = 3
 OUTPUT_COLUMNS = tuple(MATCH_TYPES)  # uprn, usrn, score, band, runner_up_uprn, margin, method, explanation
 BANDS = ("exact", "high", "review", "parent", "street", "unmatched", "rejected")
-REVIEWED = ("review", "parent")  # the bands a person works through in the review file
 LINK_COLUMNS = (*LINK_TYPES, *POINT_TYPES)  # after OUTPUT_COLUMNS; point columns only with coordinates
 
 
@@ -191,6 +191,7 @@ def _match_in_worker(job, path: str, threads: int, model: Model):
 
 def candidate_levels(texts: Sequence[str], postcodes: Sequence[str | None], ref: PreparedReference):
     """Parse a batch, find its candidates and compare them: (parsed, pairs, levels)."""
+    texts = joined.split_joined(texts, ref.vocabulary)
     parsed = parse_addresses(texts, [normalise_postcode(p) for p in postcodes], known_places=ref.places)
     rec = elements.from_parsed(parsed)
     pairs = candidate_pairs(rec, ref)

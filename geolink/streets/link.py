@@ -22,6 +22,7 @@ from .match import distance_to_street, match_street_texts, nearest_to_points
 from .points import DEFAULT_TOLERANCE_M
 
 LINKED = ("exact", "high", "parent")
+REVIEWED = ("review", "parent")  # the bands a person works through in the review file
 # The columns linkage reads or writes, with their Spark types (`geolink.spark.map_row_batches`).
 MATCH_TYPES = {"uprn": "long", "usrn": "long", "score": "double", "band": "string", "runner_up_uprn": "long",
                "margin": "double", "method": "string", "explanation": "string"}
@@ -83,7 +84,11 @@ def link_streets(output: pd.DataFrame, text: pd.Series, street_only: np.ndarray,
     codes = [normalise_postcode(p) for p in postcode.iloc[street_rows]] if postcode is not None else None
     found = match_street_texts(text.iloc[street_rows].tolist(), x[street_rows], y[street_rows], index, tolerance,
                                codes)
-    at = out.index[street_rows]
+    # A record whose street is not found keeps the property matcher's review, and so
+    # its candidates for a person to choose from.
+    kept = (found["street_band"].to_numpy() == "unmatched") & out["band"].iloc[street_rows].isin(REVIEWED).to_numpy()
+    found = found[~kept]
+    at = out.index[street_rows[~kept]]
     out.loc[at, "uprn"] = pd.NA
     out.loc[at, "runner_up_uprn"] = pd.NA
     out.loc[at, "margin"] = np.nan
