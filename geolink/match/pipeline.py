@@ -35,7 +35,7 @@ from .model import Model, load_model
 MAX_ADDRESS_LENGTH = 1_000
 BATCH_SIZE = 25_000
 SHARES_PER_WORKER = 4  # batches a worker takes, so that no worker waits long on the last
-MIN_SHARED_BATCH = 2_500  # below this, a batch costs more in set-up than sharing it saves
+MIN_SHARED_BATCH = 5_000  # below this, a helper costs more to start (and to wait for at exit) than it saves
 REVIEW_CANDIDATES = 3
 OUTPUT_COLUMNS = tuple(MATCH_TYPES)  # uprn, usrn, score, band, runner_up_uprn, margin, method, explanation
 BANDS = ("exact", "high", "review", "parent", "street", "unmatched", "rejected")
