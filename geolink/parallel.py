@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import importlib
+import itertools
 import multiprocessing
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
 MAX_ITEMS = 1 << 16  # items one map() shares (batches: 1.6 billion records at 25,000)
+# map() generations, counted across every Helpers of this process: a closed Helpers' last
+# helper may still run a stale item while its freed flags are reused by a new Helpers' own,
+# and a stale generation is always below the new one, so it never takes the new items.
+_GENERATIONS = itertools.count(1)
 
 
 def process_pool(workers: int, initializer: Callable | None = None, initargs: tuple = ()) -> ProcessPoolExecutor:
@@ -35,7 +40,6 @@ class Helpers:
     def __init__(self, count: int, warm: str | None = None, capacity: int = MAX_ITEMS) -> None:
         # Per item, the last map() generation that took it, shared with the helpers.
         self._taken = multiprocessing.get_context("spawn").RawArray("q", capacity)
-        self._generation = 0
         self._pool = process_pool(count, _start_helper, (self._taken, warm))
         for _ in range(count):  # spawn them all now, not at the first items
             self._pool.submit(int)
@@ -48,8 +52,7 @@ class Helpers:
         close to its own."""
         if len(items) > len(self._taken):
             raise ValueError(f"{len(items):,} items; helpers share at most {len(self._taken):,}")
-        self._generation += 1
-        generation = self._generation
+        generation = next(_GENERATIONS)
         there_first = {i: self._pool.submit(_run_if_free, there, generation, i, items[i])
                        for i in reversed(range(len(items)))}
         try:
