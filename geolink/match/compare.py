@@ -238,7 +238,7 @@ def _street(rec, ref, name_as_street: np.ndarray) -> np.ndarray:
     within[inside] = similarity(fs[inside], text[inside], fuzz.partial_ratio)
     own_street = (rs != "") & ~name_as_street
     score = np.where(own_street, direct, np.maximum(direct, within - 3))
-    compact_equal = _compact(rs) == _compact(fs)
+    rc, fc = _compact(rs), _compact(fs)
     code[has & (score >= 75)] = _code("street", "weak")
     scattered = has & (score < 84) & (within < 90)
     code[np.flatnonzero(scattered)[_all_words_in(fs[scattered], text[scattered])]] = _code("street", "words")
@@ -247,22 +247,23 @@ def _street(rec, ref, name_as_street: np.ndarray) -> np.ndarray:
     code[np.flatnonzero(bare)[_contains_words(name[bare], text[bare])]] = _code("street", "untyped")
     code[has & (score >= 84)] = _code("street", "similar")
     code[has & (score >= 92)] = _code("street", "close")
-    code[has & ((rs == fs) | compact_equal | (score >= 99.5))] = _code("street", "exact")
+    code[has & ((rs == fs) | (rc == fc) | (score >= 99.5))] = _code("street", "exact")
     code[has & own_street & (direct < 75) & (within >= 90)] = _code("street", "elsewhere")
-    code[has & _run_together(rs, fs, _strings(ref, "pao_text"), _strings(ref, "locality"))] = _code("street", "exact")
+    code[has & _run_together(rc, fc, _compact(_strings(ref, "pao_text")), _compact(_strings(ref, "locality")))] = \
+        _code("street", "exact")
     # A record naming only its building ('BRYNHEULOG, MERTHYR TYDFIL') has no street.
     code[has & ~own_street & (score < 75)] = _code("street", "record_missing")
     code[~has | (text == "")] = _code("street", "missing")
     return code
 
 
-def _run_together(rs: np.ndarray, fs: np.ndarray, names: np.ndarray, localities: np.ndarray) -> np.ndarray:
+def _run_together(rc: np.ndarray, fc: np.ndarray, names: np.ndarray, localities: np.ndarray) -> np.ndarray:
     """Whether the record's street is the candidate's with its house name before it or its
     locality after it, run together where the record has no commas ('YNYSOWEN GURNOS ROAD'
     for YNYSOWEN, GURNOS ROAD; 'SUNNYBANK BRECON ROAD' for SUNNYBANK, BRECON ROAD), spaces
-    aside ('REDROSES GWAELODYGARTH CLOSE' for RED ROSES, GWAELODYGARTH CLOSE)."""
-    rc, fc, nc, lc = (_compact(a) for a in (rs, fs, names, localities))
-    return (fs != "") & (rs != fs) & ((rc == nc + fc) | (rc == fc + lc) | (rc == nc + fc + lc))
+    aside ('REDROSES GWAELODYGARTH CLOSE' for RED ROSES, GWAELODYGARTH CLOSE). All four
+    arrays come `_compact`ed."""
+    return (fc != "") & ((rc == names + fc) | (rc == fc + localities) | (rc == names + fc + localities))
 
 
 def _compact(strings: np.ndarray) -> np.ndarray:

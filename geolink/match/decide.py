@@ -57,9 +57,9 @@ _NUMBER_UNSAID = LEVELS["number"].index("record_missing")
 _NUMBER_NONE = LEVELS["number"].index("both_missing")
 _NUMBER_EXACT = LEVELS["number"].index("exact")
 _STREET_ELSEWHERE = LEVELS["street"].index("elsewhere")
-_PLACE_LOCALITY = LEVELS["place"].index("locality")
 _PLACE_CONFLICT = LEVELS["place"].index("conflict")
-_PLACE_AGREES = [LEVELS["place"].index("locality"), LEVELS["place"].index("town")]
+_PLACE_LOCALITY = LEVELS["place"].index("locality")
+_PLACE_AGREES = [_PLACE_LOCALITY, LEVELS["place"].index("town")]
 _NUMBER_APART = [LEVELS["number"].index("range"), LEVELS["number"].index("suffix_differs")]
 _POSTCODE_EXACT = LEVELS["postcode"].index("exact")
 
@@ -79,7 +79,7 @@ def conflicting(best: pd.DataFrame, lead: np.ndarray) -> np.ndarray:
     another street of the same name)."""
     unvouched = best["level_postcode"].to_numpy() != _POSTCODE_EXACT
     street = best["level_street"].to_numpy()
-    named_house = (street == _STREET_UNSAID) & (best["level_name"].to_numpy() == _NAME_SAME) \
+    named_house = _named_without_street(best) \
         & (best["level_place"].isin(_PLACE_AGREES).to_numpy() | (lead >= NAME_ALONE_BITS))
     misplaced = (street == _STREET_EXACT) & (lead >= PLACE_ASTRAY_BITS)
     renamed = (street == _STREET_ELSEWHERE) & (best["level_place"].to_numpy() == _PLACE_LOCALITY) \
@@ -97,9 +97,13 @@ def _named_alone(best: pd.DataFrame, lead: np.ndarray) -> np.ndarray:
     flat or street on either side to say otherwise, and no other candidate within
     NAME_ALONE_BITS: the name identifies it, though the model's few agreeing elements
     score it below HIGH (on Merthyr, 25 such reviews, all right)."""
-    return (best["level_number"].to_numpy() == _NUMBER_NONE) & (best["level_name"].to_numpy() == _NAME_SAME) \
-        & (best["level_flat"].to_numpy() == _FLAT_NONE) & (best["level_street"].to_numpy() == _STREET_UNSAID) \
-        & (lead >= NAME_ALONE_BITS)
+    return _named_without_street(best) & (best["level_number"].to_numpy() == _NUMBER_NONE) \
+        & (best["level_flat"].to_numpy() == _FLAT_NONE) & (lead >= NAME_ALONE_BITS)
+
+
+def _named_without_street(best: pd.DataFrame) -> np.ndarray:
+    """The candidate's building named exactly, by a record that names no street."""
+    return (best["level_street"].to_numpy() == _STREET_UNSAID) & (best["level_name"].to_numpy() == _NAME_SAME)
 
 
 def best_and_runner_up(pairs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -143,7 +147,8 @@ def decide(pairs: pd.DataFrame, model: Model, capped: np.ndarray | None = None) 
     band = np.where(score >= REVIEW, "review", "unmatched").astype(object)
     # A building of flats, for a record naming none of them, is answered as the parent or
     # reviewed: never linked as if it were the household's address.
-    confident = ((score >= HIGH) | _named_alone(best, lead)) & ~conflicting(best, lead) & (lead >= TIED_BITS) & ~is_shell
+    confident = ((score >= HIGH) | _named_alone(best, lead)) & ~conflicting(best, lead) \
+        & (lead >= TIED_BITS) & ~is_shell
     if capped is not None:
         confident &= ~capped[best.index.to_numpy()]
     band[confident] = "high"

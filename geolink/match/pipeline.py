@@ -98,8 +98,9 @@ def match_table(
 
     With `workers` > 1, batches run in this process and `workers` - 1 helpers (`helpers`
     when the caller started them early, else spawned here: the caller's main module must
-    be import-safe, as a console script is), each opening the prepared reference read-only. With `engine` "spark" they run on the active Spark session's
-    executors instead (`geolink.match.spark`); the results are the same.
+    be import-safe, as a console script is), each opening the prepared reference
+    read-only. With `engine` "spark" they run on the active Spark session's executors
+    instead (`geolink.match.spark`); the results are the same.
     """
     check_engine(engine)
     started = time.perf_counter()

@@ -61,8 +61,9 @@ class Linkage:
 
 def link_rows(rows: pd.DataFrame, linkage: Linkage) -> pd.DataFrame:
     """Street linkage, then point linkage when there are coordinates, of rows holding the
-    match columns (MATCH_TYPES) and text, postcode, street_only, x and y. Each row is linked on its own, so this one function
-    serves a whole table or any batch of it (`geolink.spark.map_row_batches`)."""
+    match columns (MATCH_TYPES) and text, postcode, street_only, x and y. Each row is
+    linked on its own, so this one function serves a whole table or any batch of it
+    (`geolink.spark.map_row_batches`)."""
     x, y = rows["x"].to_numpy(float), rows["y"].to_numpy(float)
     out = link_streets(rows, rows["text"], rows["street_only"].to_numpy(bool), linkage.index, x, y,
                        linkage.tolerance, rows["postcode"])
