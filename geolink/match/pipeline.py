@@ -26,7 +26,7 @@ from geolink.spark import check_engine, map_row_batches
 from geolink.streets.link import (LINK_TYPES, MATCH_TYPES, POINT_TYPES, REVIEWED, AddressPoints, Linkage,
                                   link_rows)
 from geolink.gazetteer.prepare import PreparedReference, prepare_reference
-from . import elements, joined
+from . import elements, mend
 from .candidates import candidate_pairs
 from .compare import LEVEL_PREFIX, LEVELS, compare, levels_of
 from .decide import decide
@@ -192,7 +192,7 @@ def _match_in_worker(job, path: str, threads: int, model: Model):
 
 def candidate_levels(texts: Sequence[str], postcodes: Sequence[str | None], ref: PreparedReference):
     """Parse a batch, find its candidates and compare them: (parsed, pairs, levels)."""
-    texts = joined.split_joined(texts, ref.vocabulary)
+    texts = mend.mend(texts, ref.vocabulary, ref.places)
     parsed = parse_addresses(texts, [normalise_postcode(p) for p in postcodes], known_places=ref.places)
     rec = elements.from_parsed(parsed)
     pairs = candidate_pairs(rec, ref)

@@ -15,10 +15,12 @@ MIN_LENGTH = 4
 MIN_SCORE = 80
 
 
-def corrections(words: Iterable[str], vocabulary: Iterable[str], chunk: int = 2_000) -> dict[str, str]:
-    """Map each unknown alphabetic word to its single best reference word (ratio >= 80)."""
+def corrections(words: Iterable[str], vocabulary: Iterable[str], chunk: int = 2_000,
+                known: frozenset[str] | None = None) -> dict[str, str]:
+    """Map each unknown alphabetic word to its single best word of `vocabulary` (ratio >= 80).
+    A word is unknown when `known` (by default the vocabulary itself) lacks it."""
     vocab = sorted(v for v in vocabulary if v.isalpha() and len(v) >= MIN_LENGTH - 1)
-    known = set(vocabulary)
+    known = set(vocabulary) if known is None else known
     unknown = sorted({w for w in words if w.isalpha() and len(w) >= MIN_LENGTH and w not in known})
     if not unknown or not vocab:
         return {}
