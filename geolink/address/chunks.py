@@ -7,6 +7,7 @@ where it ends. Known place names, when given, are peeled off the end of each run
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from geolink.address import vocabulary as vocab
 from geolink.address.units import HouseNumber, house_number
@@ -73,7 +74,8 @@ def _peel_places(run: list[str], known: frozenset[str]) -> tuple[list[str], list
     """Split known place names (longest first, at most two) off the end of a run."""
     end = len(run)
     places: list[list[str]] = []
-    while len(places) < 2 and end:
+    last_words = _last_words(known)
+    while len(places) < 2 and end and run[end - 1] in last_words:
         for size in range(min(_LONGEST_PLACE, end), 0, -1):
             if " ".join(run[end - size : end]) in known:
                 places.insert(0, run[end - size : end])
@@ -82,6 +84,12 @@ def _peel_places(run: list[str], known: frozenset[str]) -> tuple[list[str], list
         else:
             break
     return run[:end], places
+
+
+@lru_cache(maxsize=4)
+def _last_words(known: frozenset[str]) -> frozenset[str]:
+    """The word each known place ends with: a run ending otherwise has no place to peel."""
+    return frozenset(place.rsplit(" ", 1)[-1] for place in known)
 
 
 def _street_ahead(run: list[str], k: int) -> bool:

@@ -8,6 +8,7 @@ and "EX4 1A0" as "EX4 1AO". Only the shape is checked, not whether the postcode 
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from geolink.address.characters import fold_ascii
 
@@ -70,8 +71,12 @@ def _repair(compact: str) -> tuple[str, int] | None:
 
 def normalise_postcode(text: str | None) -> str | None:
     """'ex4  1aa' -> 'EX4 1AA' (repairing O/0, I/1, L/1, S/5 by position), or None if not a postcode."""
-    if not isinstance(text, str):
-        return None
+    return _normalise_postcode(text) if isinstance(text, str) else None
+
+
+@lru_cache(maxsize=1 << 16)
+def _normalise_postcode(text: str) -> str | None:
+    """`normalise_postcode` of a string: a column repeats each postcode many times."""
     compact = _NOT_ALNUM.sub("", fold_ascii(text))
     if not 5 <= len(compact) <= 7:
         return None

@@ -57,7 +57,7 @@ def candidate_rows_sql(records: str = "rec_keys", reference: str = "ref_address"
 def candidate_pairs(records: pd.DataFrame, ref: PreparedReference) -> pd.DataFrame:
     """Candidate pairs for record elements `records` (0..n-1 index), with the reference
     elements and attributes of each candidate row alongside."""
-    fixes = typos.corrections((w for t in records["text"] for w in t.split()), ref.vocabulary)
+    fixes = typos.corrections(" ".join(records["text"]).split(), ref.vocabulary)
     keyed = records.assign(**{c: typos.apply(records[c], fixes) for c in ("text", "street", "pao_text")})
     rec_keys = keys.blocking_keys(keyed, ref.usable_tokens, ref.rare_tokens)
     ref.con.register("rec_keys", rec_keys)

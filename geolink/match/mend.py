@@ -68,10 +68,12 @@ def mend(texts: Sequence[str], vocabulary: frozenset[str], places: frozenset[str
     split = joined_words(words, vocabulary)
     places = frozenset(p for p in places if not _names_building(p))
     misspelt = typos.corrections((w for w in words if w not in split),
-                                 {w for p in places for w in p.split()}, known=vocabulary)
+                                 frozenset(w for p in places for w in p.split()), known=vocabulary)
     if not split and not misspelt:
         return list(texts)
-    return [_mend_one(text, split, misspelt, places) for text in texts]
+    mendable = split.keys() | misspelt.keys()
+    return [_mend_one(text, split, misspelt, places) if not mendable.isdisjoint(_LETTERS.findall(text.upper()))
+            else text for text in texts]
 
 
 def _names_building(place: str) -> bool:
@@ -84,8 +86,6 @@ def _names_building(place: str) -> bool:
 def _mend_one(text: str, split: dict[str, str], misspelt: dict[str, str], places: frozenset[str]) -> str:
     found = list(_LETTERS.finditer(text))
     upper = [m.group().upper() for m in found]
-    if not any(w in split or w in misspelt for w in upper):
-        return text
     fixes = {i: split[w] for i, w in enumerate(upper) if w in split}
     if misspelt:
         fixes |= place_fixes(upper, misspelt, places)

@@ -76,14 +76,15 @@ class Model:
 
     def explain(self, levels: pd.DataFrame) -> list[str]:
         """'number exact +5.1; street close +3.2; ...' for each pair."""
-        parts = []
         codes = feature_codes(levels)
-        for f in FEATURES:
-            names = np.array(FEATURES[f], dtype=object)
-            w = self.weight_table(f)
+        text = np.full(len(levels), "", dtype=object)
+        for k, f in enumerate(FEATURES):
             label = "" if f == "building" else f"{f} "
-            parts.append([f"{label}{n} {v:+.1f}" for n, v in zip(names[codes[f]], w[codes[f]])])
-        return ["; ".join(items) for items in zip(*parts)]
+            # Each level's phrase is written once; the pairs pick theirs by code.
+            phrases = np.array([f"{'; ' if k else ''}{label}{n} {v:+.1f}"
+                                for n, v in zip(FEATURES[f], self.weight_table(f))], dtype=object)
+            text = text + phrases[codes[f]]
+        return text.tolist()
 
     def to_json(self) -> str:
         return json.dumps({"weights": self.weights, "intercept": self.intercept,

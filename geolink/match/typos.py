@@ -7,6 +7,7 @@ Scores come from rapidfuzz's vectorised `cdist`, in chunks to bound memory.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -15,13 +16,13 @@ MIN_LENGTH = 4
 MIN_SCORE = 80
 
 
-def corrections(words: Iterable[str], vocabulary: Iterable[str], chunk: int = 2_000,
+def corrections(words: Iterable[str], vocabulary: frozenset[str], chunk: int = 2_000,
                 known: frozenset[str] | None = None) -> dict[str, str]:
     """Map each unknown alphabetic word to its single best word of `vocabulary` (ratio >= 80).
     A word is unknown when `known` (by default the vocabulary itself) lacks it."""
-    vocab = sorted(v for v in vocabulary if v.isalpha() and len(v) >= MIN_LENGTH - 1)
-    known = set(vocabulary) if known is None else known
-    unknown = sorted({w for w in words if w.isalpha() and len(w) >= MIN_LENGTH and w not in known})
+    vocab = _targets(vocabulary)
+    unknown = sorted(w for w in set(words) - (vocabulary if known is None else known)
+                     if w.isalpha() and len(w) >= MIN_LENGTH)
     if not unknown or not vocab:
         return {}
     out: dict[str, str] = {}
@@ -40,7 +41,14 @@ def corrections(words: Iterable[str], vocabulary: Iterable[str], chunk: int = 2_
 
 
 def apply(texts: Iterable[str], fixes: dict[str, str]) -> list[str]:
-    """Texts with misspelt words replaced."""
+    """Texts (single-spaced words) with misspelt words replaced."""
     if not fixes:
         return list(texts)
-    return [" ".join(fixes.get(w, w) for w in t.split()) for t in texts]
+    return [t if fixes.keys().isdisjoint(words := t.split()) else " ".join(fixes.get(w, w) for w in words)
+            for t in texts]
+
+
+@lru_cache(maxsize=4)
+def _targets(vocabulary: frozenset[str]) -> list[str]:
+    """The words a misspelling may be corrected to, sorted; once per reference, not per batch."""
+    return sorted(v for v in vocabulary if v.isalpha() and len(v) >= MIN_LENGTH - 1)

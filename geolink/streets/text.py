@@ -7,6 +7,7 @@ building name) or places itself by a street (outside, opposite, near, at a junct
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from geolink.address.parse import ParsedAddress
@@ -16,6 +17,7 @@ LOCATING_DESCRIPTORS = frozenset({"OUTSIDE", "OPPOSITE", "NEAR", "JUNCTION WITH"
 #: Street furniture and verges: a record naming one is about the street, even with a number.
 STREET_FEATURES = ("LAMP POST", "LAMPPOST", "BUS STOP", "POST BOX", "VERGE", "ALLEY", "ALLEYWAY", "FOOTPATH",
                    "PAVEMENT", "LAYBY", "KERB", "GULLY", "BOLLARD", "SUBWAY", "UNDERPASS", "REAR OF SHOPS")
+_FEATURE = re.compile(r"(?<!\S)(?:" + "|".join(map(re.escape, STREET_FEATURES)) + r")(?!\S)")
 
 
 def is_street_report(parsed: ParsedAddress) -> bool:
@@ -23,8 +25,7 @@ def is_street_report(parsed: ParsedAddress) -> bool:
     a locating descriptor (OUTSIDE, OPPOSITE) or street furniture ('PINE RD - LAMP POST 7')."""
     if parsed.second_street or parsed.descriptor in LOCATING_DESCRIPTORS or _junction(parsed.tokens):
         return True
-    text = f" {' '.join(parsed.tokens)} "
-    return any(f" {feature} " in text for feature in STREET_FEATURES)
+    return _FEATURE.search(" ".join(parsed.tokens)) is not None
 
 
 def names_street_alone(parsed: ParsedAddress) -> bool:
