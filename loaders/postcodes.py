@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from geolink.errors import GeolinkError
-from geolink.geography.place import to_bng
+from geolink.coordinates import to_bng
 
 from .checks import as_float, first_problem, grid_reference, latitude_longitude
 from .columns import repeated

@@ -12,19 +12,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Transformer
 
 from geolink.spark import map_row_batches
 from .areas import AreaLayers
 
 SNAP_METRES = 1.0
 HOUSEHOLD_CLASSES = ("RD", "RH")
-_WGS84_TO_BNG = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
-
-
-def to_bng(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """WGS84 longitude/latitude to British National Grid easting/northing (metres)."""
-    return _WGS84_TO_BNG.transform(np.asarray(lon, float), np.asarray(lat, float))
 
 
 def locate(x: np.ndarray, y: np.ndarray, codes: np.ndarray, polygons: np.ndarray,
@@ -125,23 +118,3 @@ def overlay(placed: pd.DataFrame, codes: pd.DataFrame, layers: AreaLayers) -> tu
             out[level] = np.where(given, codes[level].to_numpy(dtype=object), out[level].to_numpy(dtype=object))
             took |= given
     return out, took
-
-
-COORDINATE_COLUMNS = ("x_column", "y_column", "lat_column", "lon_column")
-
-
-def frame_points(frame: pd.DataFrame, *, x_column: str | None = None, y_column: str | None = None,
-                 lat_column: str | None = None, lon_column: str | None = None) -> tuple[np.ndarray, np.ndarray] | None:
-    """The rows' points in British National Grid, from easting/northing or latitude/longitude
-    columns (None when neither pair is named; blanks and non-numbers become NaN)."""
-    def numbers(column: str) -> np.ndarray:
-        return pd.to_numeric(frame[column], errors="coerce").to_numpy(float)
-
-    if x_column and y_column:
-        return numbers(x_column), numbers(y_column)
-    if lat_column and lon_column:
-        lat, lon = numbers(lat_column), numbers(lon_column)
-        plausible = (lat > 49) & (lat < 61) & (lon > -9) & (lon < 3)  # Great Britain and around
-        x, y = (np.asarray(v, float) for v in to_bng(np.where(plausible, lon, np.nan), np.where(plausible, lat, np.nan)))
-        return np.where(np.isfinite(x), x, np.nan), np.where(np.isfinite(y), y, np.nan)
-    return None

@@ -19,9 +19,10 @@ import shapely
 from geolink import workspace
 from geolink.address import normalise_postcode
 from geolink.governance.audit import operation, table_digest
+from geolink.coordinates import COORDINATE_COLUMNS, frame_points
 from geolink.spark import check_engine
 from .areas import AreaLayers
-from .place import COORDINATE_COLUMNS, frame_points, overlay, place_points, place_uprns
+from .place import overlay, place_points, place_uprns
 
 LINKED_BANDS = ("exact", "high", "parent")
 PLACED_BY = ("uprn", "point", "postcode", "unplaced")  # how records are placed, in order of preference

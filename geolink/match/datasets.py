@@ -15,7 +15,7 @@ import duckdb
 from geolink import workspace
 from geolink.errors import GeolinkError
 from geolink.gazetteer.prepare import PreparedReference
-from geolink.geography import COORDINATE_COLUMNS, frame_points
+from geolink.coordinates import COORDINATE_COLUMNS, frame_points
 from geolink.governance.audit import operation, table_digest
 from geolink.governance.ingest import records_table
 from geolink.streets import DEFAULT_TOLERANCE_M, StreetIndex

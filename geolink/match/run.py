@@ -18,7 +18,7 @@ from geolink.gazetteer.prepare import prepare_reference
 from geolink.parallel import Helpers
 from loaders.table import read_table, write_table
 from geolink.streets import DEFAULT_TOLERANCE_M, read_street_layer, reference_street_index
-from geolink.geography import frame_points
+from geolink.coordinates import frame_points
 from .pipeline import MatchResult, match_table
 
 ID_GUESSES = ("record_id", "id", "unique_id", "ref", "reference")

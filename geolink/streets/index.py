@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
 from geolink.address import normalise_text
 from geolink.errors import GeolinkError
+
+if TYPE_CHECKING:  # GeoPandas is imported where a layer is read: matching without one never needs it
+    import geopandas as gpd
 
 CRS = "EPSG:27700"
 
@@ -74,6 +77,8 @@ def _distinct_sets(rows: pd.DataFrame, keys: list[str], columns: list[str], clea
 
 def read_street_layer(path: Path) -> pd.DataFrame:
     """A street layer file (GeoPackage, GeoJSON, Shapefile...) as street_layer() rows."""
+    import geopandas as gpd
+
     try:
         layer = gpd.read_file(path)
     except Exception as exc:  # pyogrio raises several driver-specific types
@@ -86,6 +91,8 @@ def workspace_street_layer(con) -> pd.DataFrame | None:
 
     A street's line is its OS Open USRN geometry when that was loaded, else the straight
     line between the start and end points its gazetteer record gives."""
+    import geopandas as gpd
+
     from geolink import workspace
 
     if not workspace.table_exists(con, "street"):
