@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import importlib
 import itertools
 import multiprocessing
+import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
@@ -79,6 +81,9 @@ _TAKEN = None  # in a helper: Helpers._taken
 def _start_helper(taken, warm: str | None) -> None:
     global _TAKEN
     _TAKEN = taken
+    # A helper's work is handed back as it finishes: at exit it has nothing to write or
+    # free, and the caller waits for it, so it skips the interpreter's teardown.
+    atexit.register(os._exit, 0)
     if warm:
         importlib.import_module(warm)
 
