@@ -267,8 +267,10 @@ def _run_together(rc: np.ndarray, fc: np.ndarray, names: np.ndarray, localities:
 
 
 def _compact(strings: np.ndarray) -> np.ndarray:
-    """Strings with their spaces taken out: CORN MILL and CORNMILL are one name."""
-    return pd.Series(strings, dtype=object).str.replace(" ", "", regex=False).to_numpy()
+    """Strings with their spaces taken out: CORN MILL and CORNMILL are one name (each
+    distinct string once: a pair array repeats them)."""
+    codes, distinct = pd.factorize(strings)
+    return np.array([s.replace(" ", "") for s in distinct], dtype=object)[codes]
 
 
 def _street_name_part(streets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

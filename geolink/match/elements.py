@@ -39,7 +39,7 @@ def from_parsed(parsed: Sequence[ParsedAddress]) -> pd.DataFrame:
         "sao_number": number("sao_number"), "pao_number": number("pao_number"),
         "pao_end": number("pao_end_number"),
     })
-    return _with_postcode_parts(frame)
+    return with_postcode_parts(frame)
 
 
 def from_canonical(g: pd.DataFrame) -> pd.DataFrame:
@@ -63,7 +63,7 @@ def from_canonical(g: pd.DataFrame) -> pd.DataFrame:
     parts = [frame["sao_text"], sao_id, frame["pao_text"], pao_id, frame["street"],
              frame["locality"], frame["town"]]
     frame["text"] = pd.Series([" ".join(filter(None, row)) for row in zip(*parts)], index=frame.index, dtype=object)
-    return _with_postcode_parts(frame)
+    return with_postcode_parts(frame)
 
 
 _UNIT_TEXT = re.compile(r"^(?:(?P<word>.*?)\s+)?(?:(?P<num>\d+)(?P<suf>[A-Z]?)|(?P<letter>[A-Z]))$")
@@ -120,7 +120,7 @@ def _number_column(values) -> np.ndarray:
     return numbers.fillna(NONE).astype(np.int64).to_numpy()
 
 
-def _with_postcode_parts(frame: pd.DataFrame) -> pd.DataFrame:
+def with_postcode_parts(frame: pd.DataFrame) -> pd.DataFrame:
     """Sector ('EX4 1') and district ('EX4') beside each postcode, worked out once per postcode."""
     codes, postcodes = pd.factorize(frame["postcode"])
     frame["sector"] = np.array([p[:-2] for p in postcodes], dtype=object)[codes]

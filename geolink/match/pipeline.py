@@ -1,5 +1,7 @@
 """Match a table of messy records to a prepared reference: parse, candidates, score, decide.
 
+Records written word for word as one reference row are first linked by a join (`exact`);
+only the others are parsed and compared.
 Work runs in batches of records (a partition), so memory stays bounded and the same
 batch function can run inside a distributed engine. Every input row comes out exactly
 once: matched, in review, unmatched, or rejected with its reason.
@@ -30,6 +32,7 @@ from . import elements, mend
 from .candidates import candidate_pairs
 from .compare import LEVEL_PREFIX, LEVELS, compare, levels_of
 from .decide import decide
+from .exact import exact_pairs
 from .model import Model, load_model
 
 MAX_ADDRESS_LENGTH = 1_000
@@ -39,6 +42,7 @@ MIN_SHARED_BATCH = 5_000  # below this, a helper costs more to start (and to wai
 REVIEW_CANDIDATES = 3
 OUTPUT_COLUMNS = tuple(MATCH_TYPES)  # uprn, usrn, score, band, runner_up_uprn, margin, method, explanation
 BANDS = ("exact", "high", "review", "parent", "street", "unmatched", "rejected")
+LINKED = ("exact", "high")
 LINK_COLUMNS = (*LINK_TYPES, *POINT_TYPES)  # after OUTPUT_COLUMNS; point columns only with coordinates
 
 
@@ -196,35 +200,67 @@ def candidate_levels(texts: Sequence[str], postcodes: Sequence[str | None], ref:
     parsed = parse_addresses(texts, [normalise_postcode(p) for p in postcodes], known_places=ref.places)
     rec = elements.from_parsed(parsed)
     pairs = candidate_pairs(rec, ref)
-    levels = compare(rec.iloc[pairs["pos"].to_numpy()], pairs[[*elements.ELEMENT_COLUMNS, "is_parent"]],
-                     ref.buildings)
-    return parsed, pairs, levels
+    return parsed, pairs, _compare_pairs(rec.iloc[pairs["pos"].to_numpy()], pairs, ref)
+
+
+def _compare_pairs(records: pd.DataFrame, pairs: pd.DataFrame, ref: PreparedReference) -> pd.DataFrame:
+    """The comparison levels of each record (aligned with its pair) and its candidate."""
+    return compare(records, pairs[[*elements.ELEMENT_COLUMNS, "is_parent"]], ref.buildings)
 
 
 def match_batch(texts: list[str], postcodes: list[str], ref: PreparedReference,
                 model: Model) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
     """Decisions for one batch (index = position in the batch), its top candidates, and
-    which of its records are about a street rather than a property."""
+    which of its records are about a street rather than a property. Records written word
+    for word as one reference row are decided by a join (`exact`); the rest are parsed,
+    given candidates and compared."""
+    found = _found_exactly(texts, postcodes, ref, model)
+    rest = np.setdiff1d(np.arange(len(texts)), found.index.to_numpy())
+    street = np.zeros(len(texts), dtype=bool)
+    if not len(rest):
+        return found, _no_candidates(), street
+    decided, top, street[rest] = _match_parsed([texts[i] for i in rest], [postcodes[i] for i in rest], ref, model)
+    decided.index = pd.Index(rest[decided.index.to_numpy(dtype=np.int64)], name="pos")
+    top["pos"] = rest[top["pos"].to_numpy(dtype=np.int64)]
+    return pd.concat([found, decided]).sort_index() if len(found) else decided, top, street
+
+
+def _found_exactly(texts: list[str], postcodes: list[str], ref: PreparedReference, model: Model) -> pd.DataFrame:
+    """Decisions for the records written word for word as one reference row, where linked."""
+    pairs, records = exact_pairs(texts, postcodes, ref)
+    if pairs.empty:
+        return _empty_decisions()
+    decided = decide(_top(pairs, _compare_pairs(records, pairs, ref), model), model)
+    return decided[decided["band"].isin(LINKED)]
+
+
+def _match_parsed(texts: list[str], postcodes: list[str], ref: PreparedReference,
+                  model: Model) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+    """`match_batch` the whole way: parse, candidates, compare, decide."""
     parsed, pairs, levels = candidate_levels(texts, postcodes, ref)
     reports = np.array([is_street_report(p) for p in parsed], dtype=bool)
     about_street = reports | np.array([names_street_alone(p) for p in parsed], dtype=bool)
     if pairs.empty:
-        return (_empty_decisions(), pd.DataFrame(columns=["pos", "uprn", "full_address", "score", "explanation"]),
-                about_street)
-    scored = pd.concat([pairs.reset_index(drop=True), levels.add_prefix(LEVEL_PREFIX)], axis=1)
-    scored["evidence"] = model.evidence(levels)
-    scored["score"] = model.pair_probability(scored["evidence"])
-    top = (scored.sort_values(["pos", "evidence", "row_id"], ascending=[True, False, True])
-           .drop_duplicates(["pos", "uprn"]).groupby("pos").head(REVIEW_CANDIDATES))
-    # Explanations are written for the candidates a person may read, not for every pair.
-    top = top.assign(explanation=model.explain(levels_of(top)))
+        return _empty_decisions(), _no_candidates(), about_street
+    top = _top(pairs, levels, model)
     # A descriptor (OUTSIDE, LAND AT, REAR OF...) places the record near a property, not in it,
     # and street furniture ('PINE RD - LAMP POST 7') on a street. A range of flats ('1 & 2
     # CLARKS COTTAGES') names several properties.
     described = reports | np.array([p.descriptor is not None or p.sao_end_number is not None for p in parsed],
                                    dtype=bool)
     decided = decide(top, model, capped=described)
-    return decided, top[["pos", "uprn", "full_address", "score", "explanation"]], about_street
+    return decided, top[list(CANDIDATE_FIELDS)], about_street
+
+
+def _top(pairs: pd.DataFrame, levels: pd.DataFrame, model: Model) -> pd.DataFrame:
+    """Each record's best REVIEW_CANDIDATES pairs (one a UPRN), scored and explained."""
+    scored = pd.concat([pairs.reset_index(drop=True), levels.add_prefix(LEVEL_PREFIX)], axis=1)
+    scored["evidence"] = model.evidence(levels)
+    scored["score"] = model.pair_probability(scored["evidence"])
+    top = (scored.sort_values(["pos", "evidence", "row_id"], ascending=[True, False, True])
+           .drop_duplicates(["pos", "uprn"]).groupby("pos").head(REVIEW_CANDIDATES))
+    # Explanations are written for the candidates a person may read, not for every pair.
+    return top.assign(explanation=model.explain(levels_of(top)))
 
 
 def _reviewable(candidates: pd.DataFrame, decided: pd.DataFrame, street_only: np.ndarray) -> pd.DataFrame:
@@ -235,6 +271,14 @@ def _reviewable(candidates: pd.DataFrame, decided: pd.DataFrame, street_only: np
     reviewed = decided.index[decided["band"].isin(REVIEWED).to_numpy()]
     rows = candidates["row"].to_numpy(dtype=np.int64)
     return candidates[np.isin(rows, reviewed) | street_only[rows]]
+
+
+# The fields of the top candidates kept for review, and their types.
+CANDIDATE_FIELDS = {"pos": np.int64, "uprn": np.int64, "full_address": object, "score": float, "explanation": object}
+
+
+def _no_candidates() -> pd.DataFrame:
+    return pd.DataFrame({name: np.zeros(0, dtype) for name, dtype in CANDIDATE_FIELDS.items()})
 
 
 def _empty_decisions() -> pd.DataFrame:
@@ -264,7 +308,7 @@ def _review_table(text: pd.Series, id_column: str, output: pd.DataFrame, reviews
     """Records in review or parent bands with their top candidates, for a person to decide.
 
     Only the id and the address travel to the review file, never the other fields."""
-    candidates = pd.concat(reviews) if reviews else pd.DataFrame(columns=["row", "uprn", "full_address", "score", "explanation"])
+    candidates = pd.concat(reviews) if reviews else _no_candidates().rename(columns={"pos": "row"})
     in_review = output.index[output["band"].isin(REVIEWED)]
     candidates = candidates[candidates["row"].isin(in_review)]
     candidates = candidates.assign(rank=candidates.groupby("row").cumcount() + 1)
