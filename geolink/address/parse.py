@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 from geolink.address import vocabulary as vocab
 from geolink.address.chunks import Part, chunk
-from geolink.address.normalise import normalise_text, normalise_tokens
+from geolink.address.normalise import Normalised, normalise_text, normalise_tokens
 from geolink.address.postcode import normalise_postcode
 from geolink.address.units import HouseNumber, SubUnit, sub_unit_from, take_sub_unit
 
@@ -243,6 +243,7 @@ def parse_address(
     text: str,
     postcode: str | None = None,
     known_places: frozenset[str] | None = None,
+    normalised: Normalised | None = None,
 ) -> ParsedAddress:
     """Parse one address line; a postcode given apart wins over one found in the text.
 
@@ -251,8 +252,9 @@ def parse_address(
         postcode: the postcode column, if the source has one.
         known_places: normalised town and locality names from the reference (see
             `normalise_places`), to tell them from streets that have no street type.
+        normalised: `normalise_tokens(text)`, when the caller has it already.
     """
-    tokens, segments, found = normalise_tokens(text)
+    tokens, segments, found = normalised or normalise_tokens(text)
     postcode = normalise_postcode(postcode) or found
     runs = _runs(tokens, segments)
     draft = _Draft(take_sub_unit(runs))
@@ -287,8 +289,10 @@ def parse_addresses(
     texts: Sequence[str],
     postcodes: Sequence[str | None] | None = None,
     known_places: frozenset[str] | None = None,
+    normalised: Sequence[Normalised | None] | None = None,
 ) -> list[ParsedAddress]:
-    """Parse a batch (one partition of a dataset); repeated addresses are parsed once."""
+    """Parse a batch (one partition of a dataset); repeated addresses are parsed once.
+    `normalised` holds each text's `normalise_tokens`, where the caller has it already."""
     if postcodes is not None and len(postcodes) != len(texts):
         raise ValueError(f"{len(texts)} addresses but {len(postcodes)} postcodes")
     seen: dict[tuple[str, str | None], ParsedAddress] = {}
@@ -297,7 +301,8 @@ def parse_addresses(
         key = (text, postcodes[i] if postcodes is not None else None)
         parsed = seen.get(key)
         if parsed is None:
-            parsed = seen[key] = parse_address(*key, known_places=known_places)
+            parsed = seen[key] = parse_address(*key, known_places=known_places,
+                                               normalised=normalised[i] if normalised is not None else None)
         out.append(parsed)
     return out
 

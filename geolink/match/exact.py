@@ -19,20 +19,18 @@ from collections.abc import Sequence
 import pandas as pd
 
 from geolink.address import normalise_postcode
-from geolink.address.normalise import normalise_tokens
+from geolink.address.normalise import Normalised
 from geolink.gazetteer.prepare import PreparedReference
 from .candidates import CANDIDATE_COLUMNS
 from .elements import ELEMENT_COLUMNS, with_postcode_parts
 
 
-def record_words(texts: Sequence[str], postcodes: Sequence[str | None]) -> pd.DataFrame:
-    """(pos, text, postcode) of each record: its normalised words as the matcher keeps them
-    (`elements.from_parsed`'s text) and its postcode, from the column or else the text."""
-    words, codes = [], []
-    for text, postcode in zip(texts, postcodes):
-        tokens, _, found = normalise_tokens(text)
-        words.append(" ".join(t for t in tokens if t != "/"))
-        codes.append(normalise_postcode(postcode) or found or "")
+def record_words(normalised: Sequence[Normalised], postcodes: Sequence[str | None]) -> pd.DataFrame:
+    """(pos, text, postcode) of each record, from its `normalise_tokens`: its words as the
+    matcher keeps them (`elements.from_parsed`'s text) and its postcode, from the column
+    or else the text."""
+    words = [" ".join(t for t in tokens if t != "/") for tokens, _, _ in normalised]
+    codes = [normalise_postcode(given) or found or "" for (_, _, found), given in zip(normalised, postcodes)]
     return pd.DataFrame({"pos": range(len(words)), "text": words, "postcode": codes})
 
 
@@ -49,11 +47,12 @@ def exact_rows_sql(records: str = "rec_text", reference: str = "ref_address") ->
     """
 
 
-def exact_pairs(texts: Sequence[str], postcodes: Sequence[str | None],
+def exact_pairs(normalised: Sequence[Normalised], postcodes: Sequence[str | None],
                 ref: PreparedReference) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The records found word for word as one reference row: that row as their one
-    candidate pair, and the record's elements (the row's, with the record's postcode)."""
-    words = record_words(texts, postcodes)
+    """The records (by their `normalise_tokens`) found word for word as one reference row:
+    that row as their one candidate pair, and the record's elements (the row's, with the
+    record's postcode)."""
+    words = record_words(normalised, postcodes)
     ref.con.register("rec_text", words)
     try:
         pairs = ref.con.execute(exact_rows_sql()).fetch_df()

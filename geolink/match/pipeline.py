@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from geolink.address import normalise_postcode, parse_addresses
+from geolink.address.normalise import Normalised, normalise_tokens
 from geolink.parallel import Helpers
 from geolink.streets import (DEFAULT_TOLERANCE_M, StreetIndex, is_street_report, names_street_alone,
                              reference_street_index)
@@ -194,10 +195,15 @@ def _match_in_worker(job, path: str, threads: int, model: Model):
     return _match_job(job, worker_reference(path, threads), model)
 
 
-def candidate_levels(texts: Sequence[str], postcodes: Sequence[str | None], ref: PreparedReference):
-    """Parse a batch, find its candidates and compare them: (parsed, pairs, levels)."""
-    texts = mend.mend(texts, ref.vocabulary, ref.places)
-    parsed = parse_addresses(texts, [normalise_postcode(p) for p in postcodes], known_places=ref.places)
+def candidate_levels(texts: Sequence[str], postcodes: Sequence[str | None], ref: PreparedReference,
+                     normalised: Sequence[Normalised] | None = None):
+    """Parse a batch, find its candidates and compare them: (parsed, pairs, levels).
+    `normalised` holds the texts' `normalise_tokens`, when the caller has them already."""
+    mended = mend.mend(texts, ref.vocabulary, ref.places)
+    if normalised is not None:
+        normalised = [n if after == before else None for n, before, after in zip(normalised, texts, mended)]
+    parsed = parse_addresses(mended, [normalise_postcode(p) for p in postcodes], known_places=ref.places,
+                             normalised=normalised)
     rec = elements.from_parsed(parsed)
     pairs = candidate_pairs(rec, ref)
     return parsed, pairs, _compare_pairs(rec.iloc[pairs["pos"].to_numpy()], pairs, ref)
@@ -214,30 +220,33 @@ def match_batch(texts: list[str], postcodes: list[str], ref: PreparedReference,
     which of its records are about a street rather than a property. Records written word
     for word as one reference row are decided by a join (`exact`); the rest are parsed,
     given candidates and compared."""
-    found = _found_exactly(texts, postcodes, ref, model)
+    normalised = [normalise_tokens(text) for text in texts]
+    found = _found_exactly(normalised, postcodes, ref, model)
     rest = np.setdiff1d(np.arange(len(texts)), found.index.to_numpy())
     street = np.zeros(len(texts), dtype=bool)
     if not len(rest):
         return found, _no_candidates(), street
-    decided, top, street[rest] = _match_parsed([texts[i] for i in rest], [postcodes[i] for i in rest], ref, model)
+    decided, top, street[rest] = _match_parsed([texts[i] for i in rest], [postcodes[i] for i in rest], ref, model,
+                                               [normalised[i] for i in rest])
     decided.index = pd.Index(rest[decided.index.to_numpy(dtype=np.int64)], name="pos")
     top["pos"] = rest[top["pos"].to_numpy(dtype=np.int64)]
     return pd.concat([found, decided]).sort_index() if len(found) else decided, top, street
 
 
-def _found_exactly(texts: list[str], postcodes: list[str], ref: PreparedReference, model: Model) -> pd.DataFrame:
+def _found_exactly(normalised: list[Normalised], postcodes: list[str], ref: PreparedReference,
+                   model: Model) -> pd.DataFrame:
     """Decisions for the records written word for word as one reference row, where linked."""
-    pairs, records = exact_pairs(texts, postcodes, ref)
+    pairs, records = exact_pairs(normalised, postcodes, ref)
     if pairs.empty:
         return _empty_decisions()
     decided = decide(_top(pairs, _compare_pairs(records, pairs, ref), model), model)
     return decided[decided["band"].isin(LINKED)]
 
 
-def _match_parsed(texts: list[str], postcodes: list[str], ref: PreparedReference,
-                  model: Model) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+def _match_parsed(texts: list[str], postcodes: list[str], ref: PreparedReference, model: Model,
+                  normalised: list[Normalised]) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
     """`match_batch` the whole way: parse, candidates, compare, decide."""
-    parsed, pairs, levels = candidate_levels(texts, postcodes, ref)
+    parsed, pairs, levels = candidate_levels(texts, postcodes, ref, normalised)
     reports = np.array([is_street_report(p) for p in parsed], dtype=bool)
     about_street = reports | np.array([names_street_alone(p) for p in parsed], dtype=bool)
     if pairs.empty:

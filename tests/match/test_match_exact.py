@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from geolink.address.normalise import normalise_tokens
 from geolink.gazetteer.prepare import prepare_reference
 from geolink.match.exact import exact_pairs
 from geolink.match.pipeline import match_table
@@ -29,7 +30,7 @@ def ref(tmp_path):
 
 
 def found(texts: list[str], postcodes: list[str], ref) -> dict[int, int]:
-    pairs, _ = exact_pairs(texts, postcodes, ref)
+    pairs, _ = exact_pairs([normalise_tokens(t) for t in texts], postcodes, ref)
     return dict(zip(pairs["pos"], pairs["uprn"]))
 
 
