@@ -57,12 +57,13 @@ class MatchResult:
 
 
 def record_text(frame: pd.DataFrame, address_columns: Sequence[str]) -> pd.Series:
-    """Several address columns joined into one line, blanks skipped."""
-    parts = frame[list(address_columns)].astype(str).apply(lambda s: s.str.strip())
-    joined = parts.iloc[:, 0]
+    """Several address columns joined into one line, blanks skipped (in Arrow: a national
+    file's string work is then not a Python loop)."""
+    parts = frame[list(address_columns)].astype("string[pyarrow]")
+    joined = parts.iloc[:, 0].str.strip()
     for column in parts.columns[1:]:
-        joined = joined.str.cat(parts[column], sep=", ")
-    return joined.str.replace(r"(,\s*)+", ", ", regex=True).str.strip(", ")
+        joined = joined.str.cat(parts[column].str.strip(), sep=", ")
+    return joined.str.replace(r"(,\s*)+", ", ", regex=True).str.strip(", ").astype(object)
 
 
 def rejection_reasons(ids: pd.Series, text: pd.Series, postcode: pd.Series,
@@ -70,9 +71,10 @@ def rejection_reasons(ids: pd.Series, text: pd.Series, postcode: pd.Series,
     """Why each row cannot be matched ('' when it can): blank (and no point), too long,
     missing or repeated id."""
     reason = pd.Series("", index=ids.index, dtype=object)
-    first_row = pd.Series(np.arange(len(ids)) + 2, index=ids.index).groupby(ids).transform("min")
     duplicate = ids.duplicated(keep="first")
-    reason[duplicate] = "duplicate id (first seen on row " + first_row[duplicate].astype(str) + ")"
+    if duplicate.any():
+        first_row = pd.Series(np.arange(len(ids)) + 2, index=ids.index).groupby(ids).transform("min")
+        reason[duplicate] = "duplicate id (first seen on row " + first_row[duplicate].astype(str) + ")"
     reason[(text.str.len() > MAX_ADDRESS_LENGTH)] = f"address longer than {MAX_ADDRESS_LENGTH:,} characters"
     blank = (text == "") & (postcode == "")
     if has_point is not None:

@@ -70,7 +70,8 @@ def _distinct_sets(rows: pd.DataFrame, keys: list[str], columns: list[str], clea
     if not columns:
         return pd.Series(dtype=object)
     values = pd.concat([rows[keys + [c]].rename(columns={c: "value"}) for c in columns])
-    values = values[values["value"].notna() & values["value"].astype(str).str.strip().ne("")].drop_duplicates()
+    values = values[values["value"].notna()].drop_duplicates()  # a street's addresses repeat its places
+    values = values[values["value"].astype(str).str.strip().ne("")]
     cleaned = {v: clean(v) for v in values["value"].unique()}
     return values.assign(value=values["value"].map(cleaned)).groupby(keys)["value"].agg(frozenset)
 
