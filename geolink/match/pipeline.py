@@ -2,6 +2,7 @@
 
 Records written word for word as one reference row are first linked by a join (`exact`);
 only the others are parsed and compared.
+
 Work runs in batches of records (a partition), so memory stays bounded and the same
 batch function can run inside a distributed engine. Every input row comes out exactly
 once: matched, in review, unmatched, or rejected with its reason.
@@ -292,9 +293,11 @@ def _no_candidates() -> pd.DataFrame:
     return pd.DataFrame({name: np.zeros(0, dtype) for name, dtype in CANDIDATE_FIELDS.items()})
 
 
+DECISION_COLUMNS = ("uprn", "usrn", "score", "band", "runner_up_uprn", "margin", "best_row", "explanation")
+
+
 def _empty_decisions() -> pd.DataFrame:
-    return pd.DataFrame(columns=["uprn", "usrn", "score", "band", "runner_up_uprn", "margin",
-                                 "best_row", "explanation"])
+    return pd.DataFrame(columns=list(DECISION_COLUMNS))
 
 
 def _assemble(frame: pd.DataFrame, reasons: pd.Series, decisions: list[pd.DataFrame]) -> pd.DataFrame:

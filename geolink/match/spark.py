@@ -18,15 +18,13 @@ import pandas as pd
 
 from geolink.spark import spark_session
 from .model import Model
-from .pipeline import match_batch, worker_reference
+from .pipeline import CANDIDATE_FIELDS, DECISION_COLUMNS, match_batch, worker_reference
 
 # One table carries the three results of a batch, told apart by `kind`: a record's
 # decision, one of its top candidates, and whether the record is about a street.
 RESULT_SCHEMA = ("kind string, batch long, pos long, uprn long, usrn long, score double, band string, "
                  "runner_up_uprn long, margin double, best_row long, explanation string, "
                  "full_address string, about_street boolean")
-DECISION_COLUMNS = ["uprn", "usrn", "score", "band", "runner_up_uprn", "margin", "best_row", "explanation"]
-CANDIDATE_COLUMNS = ["pos", "uprn", "full_address", "score", "explanation"]
 
 
 def run_batches(jobs: Sequence[tuple[list[str], list[str]]], reference: Path, model: Model,
@@ -59,8 +57,8 @@ def run_batches(jobs: Sequence[tuple[list[str], list[str]]], reference: Path, mo
 
 def batch_result(batch: int, decided: pd.DataFrame, top: pd.DataFrame, about_street: np.ndarray) -> pd.DataFrame:
     """A batch's decisions, top candidates and street flags as one table of RESULT_SCHEMA."""
-    decisions = decided[DECISION_COLUMNS].assign(kind="decision", pos=decided.index.to_numpy())
-    candidates = top[CANDIDATE_COLUMNS].assign(kind="candidate")
+    decisions = decided[list(DECISION_COLUMNS)].assign(kind="decision", pos=decided.index.to_numpy())
+    candidates = top[list(CANDIDATE_FIELDS)].assign(kind="candidate")
     flags = pd.DataFrame({"kind": "record", "pos": np.arange(len(about_street)), "about_street": about_street})
     table = pd.concat([decisions, candidates, flags], ignore_index=True).assign(batch=batch)
     columns = [c.split()[0] for c in RESULT_SCHEMA.split(", ")]
@@ -69,11 +67,11 @@ def batch_result(batch: int, decided: pd.DataFrame, top: pd.DataFrame, about_str
 
 def batch_parts(table: pd.DataFrame, size: int) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
     """The (decisions, top candidates, street flags) of one batch back from its RESULT_SCHEMA table."""
-    decisions = table[table["kind"] == "decision"].set_index("pos")[DECISION_COLUMNS]
+    decisions = table[table["kind"] == "decision"].set_index("pos")[list(DECISION_COLUMNS)]
     decisions.index = decisions.index.astype(np.int64)
     for column in ("uprn", "usrn", "runner_up_uprn"):
         decisions[column] = decisions[column].astype("Int64")
-    candidates = table[table["kind"] == "candidate"][CANDIDATE_COLUMNS].reset_index(drop=True)
+    candidates = table[table["kind"] == "candidate"][list(CANDIDATE_FIELDS)].reset_index(drop=True)
     candidates = candidates.astype({"pos": np.int64, "uprn": np.int64})
     flags = table[table["kind"] == "record"]
     about_street = np.zeros(size, dtype=bool)
