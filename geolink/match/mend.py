@@ -42,12 +42,12 @@ def joined_words(words: Iterable[str], vocabulary: frozenset[str]) -> dict[str, 
     return out
 
 
-def place_fixes(words: Sequence[str], fixes: dict[str, str], places: frozenset[str]) -> dict[int, str]:
+def place_fixes(words: Sequence[str], fixes: dict[str, str], places: frozenset[str], longest: int) -> dict[int, str]:
     """Positions in `words` (upper case, in order) whose fix spells a place closing them:
-    at most MAX_PLACES places, longest first, each with at least one word fixed."""
+    at most MAX_PLACES places of up to `longest` words, longest first, each with at least
+    one word fixed."""
     out: dict[int, str] = {}
     end = len(words)
-    longest = max((p.count(" ") + 1 for p in places), default=0)
     for _ in range(MAX_PLACES):
         for size in range(min(longest, end), 0, -1):
             tail = range(end - size, end)
@@ -72,8 +72,9 @@ def mend(texts: Sequence[str], vocabulary: frozenset[str], places: frozenset[str
     if not split and not misspelt:
         return list(texts)
     mendable = split.keys() | misspelt.keys()
-    return [_mend_one(text, split, misspelt, places) if not mendable.isdisjoint(_LETTERS.findall(text.upper()))
-            else text for text in texts]
+    longest = max((p.count(" ") + 1 for p in places), default=0)
+    return [_mend_one(text, split, misspelt, places, longest)
+            if not mendable.isdisjoint(_LETTERS.findall(text.upper())) else text for text in texts]
 
 
 def _names_building(place: str) -> bool:
@@ -83,12 +84,13 @@ def _names_building(place: str) -> bool:
     return last in BUILDING_WORDS or last[:-1] in BUILDING_WORDS
 
 
-def _mend_one(text: str, split: dict[str, str], misspelt: dict[str, str], places: frozenset[str]) -> str:
+def _mend_one(text: str, split: dict[str, str], misspelt: dict[str, str], places: frozenset[str],
+              longest: int) -> str:
     found = list(_LETTERS.finditer(text))
     upper = [m.group().upper() for m in found]
     fixes = {i: split[w] for i, w in enumerate(upper) if w in split}
     if misspelt:
-        fixes |= place_fixes(upper, misspelt, places)
+        fixes |= place_fixes(upper, misspelt, places, longest)
     for i in sorted(fixes, reverse=True):
         text = text[:found[i].start()] + fixes[i] + text[found[i].end():]
     return text

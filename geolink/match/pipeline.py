@@ -44,8 +44,11 @@ MIN_SHARED_BATCH = 5_000  # below this, a helper costs more to start (and to wai
 REVIEW_CANDIDATES = 3
 OUTPUT_COLUMNS = tuple(MATCH_TYPES)  # uprn, usrn, score, band, runner_up_uprn, margin, method, explanation
 BANDS = ("exact", "high", "review", "parent", "street", "unmatched", "rejected")
-LINKED = ("exact", "high")
+CONFIDENT = ("exact", "high")  # the bands that link a record; `parent` answers only its building
 LINK_COLUMNS = (*LINK_TYPES, *POINT_TYPES)  # after OUTPUT_COLUMNS; point columns only with coordinates
+DECISION_COLUMNS = ("uprn", "usrn", "score", "band", "runner_up_uprn", "margin", "best_row", "explanation")
+# The fields of the top candidates kept for review, and their types.
+CANDIDATE_FIELDS = {"pos": np.int64, "uprn": np.int64, "full_address": object, "score": float, "explanation": object}
 
 
 @dataclass
@@ -243,7 +246,7 @@ def _found_exactly(normalised: list[Normalised], postcodes: list[str], ref: Prep
     if pairs.empty:
         return _empty_decisions()
     decided = decide(_top(pairs, _compare_pairs(records, pairs, ref), model), model)
-    return decided[decided["band"].isin(LINKED)]
+    return decided[decided["band"].isin(CONFIDENT)]
 
 
 def _match_parsed(texts: list[str], postcodes: list[str], ref: PreparedReference, model: Model,
@@ -285,15 +288,8 @@ def _reviewable(candidates: pd.DataFrame, decided: pd.DataFrame, street_only: np
     return candidates[np.isin(rows, reviewed) | street_only[rows]]
 
 
-# The fields of the top candidates kept for review, and their types.
-CANDIDATE_FIELDS = {"pos": np.int64, "uprn": np.int64, "full_address": object, "score": float, "explanation": object}
-
-
 def _no_candidates() -> pd.DataFrame:
     return pd.DataFrame({name: np.zeros(0, dtype) for name, dtype in CANDIDATE_FIELDS.items()})
-
-
-DECISION_COLUMNS = ("uprn", "usrn", "score", "band", "runner_up_uprn", "margin", "best_row", "explanation")
 
 
 def _empty_decisions() -> pd.DataFrame:

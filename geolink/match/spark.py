@@ -72,10 +72,8 @@ def batch_parts(table: pd.DataFrame, size: int) -> tuple[pd.DataFrame, pd.DataFr
     for column in ("uprn", "usrn", "runner_up_uprn"):
         decisions[column] = decisions[column].astype("Int64")
     candidates = table[table["kind"] == "candidate"][list(CANDIDATE_FIELDS)].reset_index(drop=True)
-    candidates = candidates.astype({"pos": np.int64, "uprn": np.int64})
+    candidates = candidates.astype(CANDIDATE_FIELDS)
     flags = table[table["kind"] == "record"]
     about_street = np.zeros(size, dtype=bool)
     about_street[flags["pos"].to_numpy(dtype=np.int64)] = flags["about_street"].to_numpy(dtype=bool)
     return decisions, candidates, about_street
-
-
