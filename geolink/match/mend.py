@@ -2,7 +2,10 @@
 
 - Words run together: 'IDLOESHOUSE, UPPER HIGH STREET' is IDLOES HOUSE and 'MERTHYRTYDFIL'
   is MERTHYR TYDFIL: a word the reference does not hold, made of exactly one pair of words
-  it does hold, is that pair.
+  it does hold (or of a word and a street type's abbreviation: 'VICARAGEDR'), is that pair.
+- A word split in two: 'C HARLES VIEW' and 'ROUND TABLE CLOSE' are CHARLES VIEW and
+  ROUNDTABLE CLOSE: two words side by side that together make a reference word, one of them
+  neither a reference word nor an abbreviation ('FORE ST' stays FORE STREET), are that word.
 - A misspelt place closing the address: 'ABERCANAID MSRTHYR TYDFIL' ends with MERTHYR
   TYDFIL, when correcting unknown words there spells a reference place.
 
@@ -17,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from geolink.address.vocabulary import BUILDING_WORDS
+from geolink.address.vocabulary import BUILDING_WORDS, EXPANSIONS, STREET_ABBREVIATIONS
 
 from . import typos
 
@@ -26,20 +29,33 @@ MIN_PART = 3   # 'THE', 'MAES'; two-letter parts ('YR') split too much that is o
 MAX_PLACES = 2   # places closing an address: 'CEFN COED, MERTHYR TYDFIL'
 
 _LETTERS = re.compile(r"[A-Za-z]+")
+# Each pair of whole words with only spaces between, overlapping ('A B C': A B, B C).
+_WORD_PAIRS = re.compile(r"(?=\b([A-Z]+) +([A-Z]+)\b)")
+_ABBREVIATIONS = frozenset(EXPANSIONS) | {"ST"}
 
 
 def joined_words(words: Iterable[str], vocabulary: frozenset[str]) -> dict[str, str]:
     """Each upper-case word unknown to `vocabulary` that splits one way only into two of
-    its words, mapped to the two words ('IDLOESHOUSE' -> 'IDLOES HOUSE')."""
+    its words, or into one of its words and a street type's abbreviation, mapped to the two
+    words ('IDLOESHOUSE' -> 'IDLOES HOUSE', 'VICARAGEDR' -> 'VICARAGE DR')."""
     out = {}
     for word in words:
         if len(word) < MIN_WORD or word in vocabulary:
             continue
-        pairs = [(word[:i], word[i:]) for i in range(MIN_PART, len(word) - MIN_PART + 1)
-                 if word[:i] in vocabulary and word[i:] in vocabulary]
+        pairs = [(word[:i], word[i:]) for i in range(MIN_PART, len(word) - 1)
+                 if word[:i] in vocabulary and (word[i:] in STREET_ABBREVIATIONS
+                                                or (word[i:] in vocabulary and len(word) - i >= MIN_PART))]
         if len(pairs) == 1:
             out[word] = " ".join(pairs[0])
     return out
+
+
+def split_words(pairs: Iterable[tuple[str, str]], vocabulary: frozenset[str]) -> dict[tuple[str, str], str]:
+    """Each pair of upper-case words that together make a word of `vocabulary`, one of them
+    neither its word nor an abbreviation, mapped to that word (('C', 'HARLES') -> 'CHARLES')."""
+    known = vocabulary | _ABBREVIATIONS
+    return {(a, b): a + b for a, b in pairs
+            if (a not in known or b not in known) and a + b in vocabulary}
 
 
 def place_fixes(words: Sequence[str], fixes: dict[str, str], places: frozenset[str], longest: int) -> dict[int, str]:
@@ -62,18 +78,20 @@ def place_fixes(words: Sequence[str], fixes: dict[str, str], places: frozenset[s
 
 
 def mend(texts: Sequence[str], vocabulary: frozenset[str], places: frozenset[str]) -> list[str]:
-    """Texts with run-together words split and a misspelt closing place corrected (see the
-    module docstring); others unchanged."""
-    words = set(_LETTERS.findall("\n".join(texts).upper()))
+    """Texts with run-together words split, split words joined and a misspelt closing place
+    corrected (see the module docstring); others unchanged."""
+    batch = "\n".join(texts).upper()
+    words = set(_LETTERS.findall(batch))
     split = joined_words(words, vocabulary)
+    rejoined = split_words(set(_WORD_PAIRS.findall(batch)), vocabulary)
     places = frozenset(p for p in places if not _names_building(p))
     misspelt = typos.corrections((w for w in words if w not in split),
                                  frozenset(w for p in places for w in p.split()), known=vocabulary)
-    if not split and not misspelt:
+    if not split and not rejoined and not misspelt:
         return list(texts)
-    mendable = split.keys() | misspelt.keys()
+    mendable = split.keys() | misspelt.keys() | {w for pair in rejoined for w in pair if w not in vocabulary}
     longest = max((p.count(" ") + 1 for p in places), default=0)
-    return [_mend_one(text, split, misspelt, places, longest)
+    return [_mend_one(text, split, rejoined, misspelt, places, longest)
             if not mendable.isdisjoint(_LETTERS.findall(text.upper())) else text for text in texts]
 
 
@@ -84,13 +102,30 @@ def _names_building(place: str) -> bool:
     return last in BUILDING_WORDS or last[:-1] in BUILDING_WORDS
 
 
-def _mend_one(text: str, split: dict[str, str], misspelt: dict[str, str], places: frozenset[str],
-              longest: int) -> str:
+def _mend_one(text: str, split: dict[str, str], rejoined: dict[tuple[str, str], str], misspelt: dict[str, str],
+              places: frozenset[str], longest: int) -> str:
     found = list(_LETTERS.finditer(text))
     upper = [m.group().upper() for m in found]
+    spans = {}   # first word's index -> (last word's index, replacement)
+    i = 0
+    while i < len(found) - 1:
+        if (upper[i], upper[i + 1]) in rejoined and _side_by_side(text, found[i], found[i + 1]):
+            spans[i] = (i + 1, rejoined[upper[i], upper[i + 1]])
+            i += 1
+        i += 1
+    joined = {j for first, (last, _) in spans.items() for j in (first, last)}
     fixes = {i: split[w] for i, w in enumerate(upper) if w in split}
     if misspelt:
         fixes |= place_fixes(upper, misspelt, places, longest)
-    for i in sorted(fixes, reverse=True):
-        text = text[:found[i].start()] + fixes[i] + text[found[i].end():]
+    spans |= {i: (i, fix) for i, fix in fixes.items() if i not in joined}
+    for first in sorted(spans, reverse=True):
+        last, replacement = spans[first]
+        text = text[:found[first].start()] + replacement + text[found[last].end():]
     return text
+
+
+def _side_by_side(text: str, first: re.Match, second: re.Match) -> bool:
+    """Two words of `text` that are whole words with only spaces between them."""
+    before, after = first.start() - 1, second.end()
+    return ((before < 0 or not text[before].isalnum()) and (after == len(text) or not text[after].isalnum())
+            and text[first.end():second.start()].strip(" ") == "")

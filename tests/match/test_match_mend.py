@@ -44,3 +44,22 @@ def test_mending_never_fails_and_twice_changes_nothing(texts):
     once = mend(texts, VOCABULARY, PLACES)
     assert len(once) == len(texts)
     assert mend(once, VOCABULARY, PLACES) == once
+
+
+def test_a_word_and_a_street_type_run_together_are_split():
+    assert mend(["3 Vicaragedr, Merthyr Tydfil", "6 Idloesrd"], VOCABULARY | {"VICARAGE"}, PLACES) == [
+        "3 VICARAGE DR, Merthyr Tydfil", "6 IDLOES RD"]
+
+
+def test_a_word_split_in_two_is_joined():
+    vocabulary = VOCABULARY | {"CHARLES", "VIEW", "ROUNDTABLE", "CLOSE", "ROUND", "FOREST", "FORE"}
+    assert mend(["33 C HARLES VIEW", "28 Round Table Cl, MERTHYR TYDFIL", "4 Castle S Quare"], vocabulary, PLACES) == [
+        "33 CHARLES VIEW", "28 ROUNDTABLE Cl, MERTHYR TYDFIL", "4 Castle SQUARE"]
+
+
+def test_known_words_abbreviations_and_parts_of_words_are_not_joined():
+    # FORE ST is FORE STREET, not FOREST; ROSES and ROSE are both reference words; the C
+    # of 33C is a suffix, not the start of a word; a comma parts C and HARLES.
+    vocabulary = VOCABULARY | {"CHARLES", "FOREST", "FORE", "ROSESROSE"}
+    texts = ["12 FORE ST", "ROSES ROSE", "33C HARLES VIEW", "33 C, HARLES VIEW"]
+    assert mend(texts, vocabulary, PLACES) == texts
