@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from geolink.synth import make_town
+from geolink.synth import make_town, messy
 
 POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}$")
 SIZE_RULES = {"oa": (40, 250), "lsoa": (400, 1_200), "msoa": (2_000, 6_000)}
@@ -169,6 +169,28 @@ def test_truth_says_what_a_record_lost_for_good(town):
     assert (g.loc[flats, "parent_uprn"].notna()).all(), "a flat can only be left off a flat's address"
     assert (truth.loc[truth["uprn"].isna(), "lost"] == "").all()
     assert 0.005 < (truth["lost"] == "flat").mean() < 0.03
+
+
+def test_a_record_left_with_only_a_number_is_lost_unless_its_postcode_is_kept(town):
+    # '33', '2/7' or '46, OAKMINSTER' name no street and no house: only a kept postcode finds them.
+    records = pd.concat([town.services["adult_social_care"][["record_id", "address", "postcode"]],
+                         town.services["housing_repairs"].rename(columns={"property_address": "address"})
+                         [["record_id", "address", "postcode"]]]).set_index("record_id")
+    truth = town.truth.set_index("record_id").reindex(records.index)
+    records, truth = records[truth["uprn"].notna()], truth[truth["uprn"].notna()]
+    places = set(town.gazetteer["town"]) | set(town.gazetteer["locality"])
+    bare = records["address"].str.upper().str.split(r"[,\s]+").map(
+        lambda words: any(words) and all(w.isdigit() or "/" in w or w in places for w in words if w))
+    assert bare.sum() > 5
+    true_postcode = truth["uprn"].map(town.gazetteer.drop_duplicates("uprn").set_index("uprn")["postcode"])
+    kept = [messy.postcode_kept(k, t) for k, t in zip(records["postcode"], true_postcode)]
+    bare &= truth["lost"] != "flat"  # a flat left off is lost whatever the postcode
+    assert (truth["lost"][bare] == np.where(np.array(kept)[bare.to_numpy()], "", "street")).all()
+
+
+def test_postcode_kept_sets_aside_spacing_case_and_letter_digit_slips():
+    assert messy.postcode_kept("yx15ew", "YX1 5EW") and messy.postcode_kept("YXI 5EW", "YX1 5EW")
+    assert not messy.postcode_kept("", "YX1 5EW") and not messy.postcode_kept("YX1 5EU", "YX1 5EW")
 
 
 def test_service_records_are_messy_like_real_ones(town):

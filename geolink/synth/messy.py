@@ -139,6 +139,14 @@ def split_or_join(text: str, r: random.Random) -> str:
     return text
 
 
+def postcode_kept(keyed: str, postcode: str) -> bool:
+    """Whether a postcode as keyed (`messy_postcode`) still reads as the true one once
+    spaces, case and the O/0 and I/1 slips are set aside."""
+    def plain(text: str) -> str:
+        return text.upper().replace(" ", "").replace("O", "0").replace("I", "1")
+    return plain(keyed) == plain(postcode)
+
+
 def messy_postcode(postcode: str, wrong: tuple[str, str], r: random.Random) -> str:
     """The postcode as keyed: right, missing, wrong (a neighbour's, or one from another
     sector such as a previous address's), unspaced, or with O/0 and I/1 slips."""
@@ -185,7 +193,8 @@ def messy_segments(p: AddressParts, r: random.Random, wrong_locality: str,
                    other_street: str = "") -> tuple[list[str], str]:
     """The address (postcode aside) as comma segments, with the usual slips applied, and
     what of the property they lost for good: 'flat' (left off), 'street' (a neighbouring
-    street's name written instead) or ''.
+    street's name written instead), 'number' (no street and no house name: nothing but a
+    number, lost unless the postcode is kept, see `postcode_kept`) or ''.
 
     Besides spelling and layout, records carry the errors that defeat naive matchers:
     a neighbouring street's name, no street at all, a sub-unit or a house name the
@@ -208,6 +217,7 @@ def messy_segments(p: AddressParts, r: random.Random, wrong_locality: str,
         lost = lost or "street"
     elif roll < 0.02 and (number or building):
         street = ""
+        lost = lost or ("" if building else "number")
     elif roll < 0.15 and building and not number:  # a named house is found by its name and place
         street = ""
     if r.random() < 0.08:

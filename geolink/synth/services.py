@@ -213,6 +213,8 @@ def _property_text(spec: ServiceSpec, p: AddressParts, usrn: int, ctx: ServiceCo
     segments, lost = messy.messy_segments(p, r, wrong_locality, other)
     segments = [messy.letter_case(s, r) for s in segments]
     pc = messy.messy_postcode(p.postcode, ctx.wrong_postcode.get(p.postcode, (p.postcode,) * 2), r)
+    if lost == "number":  # only a number, found by its postcode or not at all
+        lost = "" if messy.postcode_kept(pc, p.postcode) else "street"
     pc = pc.lower() if r.random() < 0.1 else pc
     if spec.name == "council_tax_support":
         return segments, pc, lost
