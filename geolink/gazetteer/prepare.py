@@ -23,7 +23,7 @@ from geolink.hashing import file_sha256
 from geolink.match import elements, keys
 from .reference import CHUNK_ROWS, Reference, read_reference_chunks, reference_from_table
 
-FORMAT_VERSION = "9"
+FORMAT_VERSION = "10"
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import cpdist
 
-from geolink.address.vocabulary import STREET_TYPES
+from geolink.address.vocabulary import DWELLING_WORDS, STREET_TYPES
 
 # Levels of each comparison, in code order.
 LEVELS: dict[str, tuple[str, ...]] = {
@@ -113,6 +113,9 @@ def _letter_as_suffix(rec, ref, rec_unit, ref_unit) -> np.ndarray:
     return same_number & (a | b)
 
 
+_PLAIN_UNITS = np.array(["", *sorted(DWELLING_WORDS)], dtype=object)
+
+
 def _swapped(rec, ref, name_as_street: np.ndarray) -> np.ndarray:
     """The one or two numbers read in the other slot by one side.
 
@@ -125,7 +128,9 @@ def _swapped(rec, ref, name_as_street: np.ndarray) -> np.ndarray:
     bare = _strings(rec, "sao_text") == ""
     slash = bare & (rs >= 0) & (rs == fn) & (fs == rn) & (rn != fn)
     named = ((_strings(rec, "pao_text") != "") | name_as_street) & (_strings(ref, "pao_text") != "")
-    lone = named & bare & (_strings(ref, "sao_text") == "") & (
+    # The candidate's flat is a number, or a number and a word for a dwelling ('FLAT 10').
+    plain = np.isin(_strings(ref, "sao_text"), _PLAIN_UNITS)
+    lone = named & bare & plain & (
         ((rn >= 0) & (rs < 0) & (fn < 0) & (fs == rn)) | ((rs >= 0) & (rn < 0) & (fs < 0) & (fn == rs)))
     # 'FLAT 15, ARGYLE STREET' for 15 ARGYLE STREET, a house the gazetteer holds no flats
     # in: a flat's number and nothing else, where the house has that number.

@@ -81,16 +81,20 @@ def reference_keys_sql(keys: str = "_keys") -> str:
 
 
 def _element_keys(el: pd.DataFrame, numbers: pd.DataFrame) -> list[pd.DataFrame]:
-    """Keys on whole elements: street + number, building name + number, building name + street."""
+    """Keys on whole elements: street or building name + number, building name + street.
+
+    A street and a building name share their keys with a number, as a record often gives
+    the one where the reference has the other: '10, FOREST MANSIONS' is read as number 10
+    of a street, and is FLAT 10, FOREST MANSIONS, HILL STREET."""
     # Spaces removed, so that CORN MILL AVENUE and CORNMILL AVENUE share their keys.
     street = el["street"].str.replace(" ", "", regex=False).to_numpy()
     name = el["pao_text"].str.replace(" ", "", regex=False).to_numpy()
     pos, number = numbers["pos"].to_numpy(), numbers["number"].astype(str).to_numpy()
     out = []
-    for tag, values in (("SN", street), ("BN", name)):
+    for values in (street, name):
         keep = values[pos] != ""
         out.append(pd.DataFrame({"pos": pos[keep],
-                                 "key": tag + "|" + pd.Series(values[pos[keep]], dtype=object) + "|" + number[keep]}))
+                                 "key": "NN|" + pd.Series(values[pos[keep]], dtype=object) + "|" + number[keep]}))
     both = (name != "") & (street != "")
     out.append(pd.DataFrame({"pos": np.flatnonzero(both),
                              "key": "BS|" + pd.Series(name[both], dtype=object) + "|" + street[both]}))
