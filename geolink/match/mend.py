@@ -6,6 +6,11 @@
 - A word split in two: 'C HARLES VIEW' and 'ROUND TABLE CLOSE' are CHARLES VIEW and
   ROUNDTABLE CLOSE: two words side by side that together make a reference word, one of them
   neither a reference word nor an abbreviation ('FORE ST' stays FORE STREET), are that word.
+- A house number inside its street's name: 'FLAT 3, CHESTNUT 11 ROAD' is 11 CHESTNUT ROAD,
+  where one word and a street type ('ROAD', 'RD', 'ST') open a part of the address around
+  a number. The word is no unit, floor, descriptor or number word nor a single letter
+  ('FLAT 2 PARK ROAD', 'OPPOSITE 3 PARK ROAD' and 'B 9 PARK PLACE' stay), and the type
+  ends the street: 'FAIRLAWN 21 CRESCENT STREET' and 'MENAI 1 ST DONATS CLOSE' stay.
 - A misspelt place closing the address: 'ABERCANAID MSRTHYR TYDFIL' ends with MERTHYR
   TYDFIL, when correcting unknown words there spells a reference place.
 
@@ -20,7 +25,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from geolink.address.vocabulary import BUILDING_WORDS, EXPANSIONS, STREET_ABBREVIATIONS
+from geolink.address.vocabulary import (BUILDING_WORDS, DESCRIPTORS, EXPANSIONS, FLAT_POSITIONS, FLOOR_LEVELS,
+                                        NUMBER_WORDS, STREET_ABBREVIATIONS, STREET_TYPES, UNIT_ABBREVIATIONS,
+                                        UNIT_WORDS)
 
 from . import typos
 
@@ -32,6 +39,12 @@ _LETTERS = re.compile(r"[A-Za-z]+")
 # Each pair of whole words with only spaces between, overlapping ('A B C': A B, B C).
 _WORD_PAIRS = re.compile(r"(?=\b([A-Z]+) +([A-Z]+)\b)")
 _ABBREVIATIONS = frozenset(EXPANSIONS) | {"ST"}
+# One word, a number and a street type opening a part of the address: 'CHESTNUT 11 ROAD'.
+_NUMBER_INSIDE = re.compile(r"(^|,)(\s*)([A-Za-z]+) +(\d+[A-Za-z]?) +([A-Za-z]+)\b")
+_STREET_TYPE_WORDS = STREET_TYPES | frozenset(STREET_ABBREVIATIONS) | {"ST"}
+_NEXT_WORD = re.compile(r" +([A-Za-z]+)")
+_NOT_STREET_NAMES = (frozenset(UNIT_WORDS) | frozenset(UNIT_ABBREVIATIONS) | NUMBER_WORDS | FLAT_POSITIONS
+                     | FLOOR_LEVELS | {word for phrase in DESCRIPTORS for word in phrase} | {"PLOT", "PHASE"})
 
 
 def joined_words(words: Iterable[str], vocabulary: frozenset[str]) -> dict[str, str]:
@@ -78,8 +91,10 @@ def place_fixes(words: Sequence[str], fixes: dict[str, str], places: frozenset[s
 
 
 def mend(texts: Sequence[str], vocabulary: frozenset[str], places: frozenset[str]) -> list[str]:
-    """Texts with run-together words split, split words joined and a misspelt closing place
-    corrected (see the module docstring); others unchanged."""
+    """Texts with run-together words split, split words joined, house numbers taken out of
+    their street's name and a misspelt closing place corrected (see the module docstring);
+    others unchanged."""
+    texts = [_NUMBER_INSIDE.sub(_number_first, text) if _NUMBER_INSIDE.search(text) else text for text in texts]
     batch = "\n".join(texts).upper()
     words = set(_LETTERS.findall(batch))
     split = joined_words(words, vocabulary)
@@ -93,6 +108,17 @@ def mend(texts: Sequence[str], vocabulary: frozenset[str], places: frozenset[str
     longest = max((p.count(" ") + 1 for p in places), default=0)
     return [_mend_one(text, split, rejoined, misspelt, places, longest)
             if not mendable.isdisjoint(_LETTERS.findall(text.upper())) else text for text in texts]
+
+
+def _number_first(found: re.Match) -> str:
+    """'CHESTNUT 11 ROAD' as 11 CHESTNUT ROAD, where the words can be a street's (see the
+    module docstring)."""
+    start, space, word, number, kind = found.groups()
+    following = _NEXT_WORD.match(found.string, found.end())
+    ends_street = following is None or (kind.upper() != "ST" and following.group(1).upper() not in _STREET_TYPE_WORDS)
+    if len(word) < 2 or word.upper() in _NOT_STREET_NAMES or kind.upper() not in _STREET_TYPE_WORDS or not ends_street:
+        return found.group()
+    return f"{start}{space}{number} {word} {kind}"
 
 
 def _names_building(place: str) -> bool:

@@ -63,3 +63,14 @@ def test_known_words_abbreviations_and_parts_of_words_are_not_joined():
     vocabulary = VOCABULARY | {"CHARLES", "FOREST", "FORE", "ROSESROSE"}
     texts = ["12 FORE ST", "ROSES ROSE", "33C HARLES VIEW", "33 C, HARLES VIEW"]
     assert mend(texts, vocabulary, PLACES) == texts
+
+
+def test_a_house_number_inside_its_street_s_name_is_put_before_it():
+    assert mend(["FLAT 3, Chestnut 11 Road, Merthyr Tydfil", "WINTER 1 ST", "Bell 28 Gr Abercanaid"],
+                VOCABULARY, PLACES) == ["FLAT 3, 11 Chestnut Road, Merthyr Tydfil", "1 WINTER ST", "28 Bell Gr Abercanaid"]
+
+
+def test_units_descriptors_letters_and_longer_streets_keep_their_numbers():
+    texts = ["Flat 2 Park Road", "OPPOSITE 3 PARK ROAD", "B 9 PARK PLACE", "FAIRLAWN 21 CRESCENT STREET",
+             "MENAI 1 ST DONATS CLOSE", "Rose Cottage, 2 Park Road"]
+    assert mend(texts, VOCABULARY, PLACES) == texts
