@@ -101,6 +101,7 @@ def match_table(
     progress: Callable[[int], None] | None = None,
     points: tuple[np.ndarray, np.ndarray] | None = None,
     streets: StreetIndex | None = None,
+    street_layer: pd.DataFrame | None = None,
     tolerance: float = DEFAULT_TOLERANCE_M,
     engine: str = "duckdb",
     helpers: Helpers | None = None,
@@ -112,6 +113,9 @@ def match_table(
     be import-safe, as a console script is), each opening the prepared reference
     read-only. With `engine` "spark" they run on the active Spark session's executors
     instead (`geolink.match.spark`); the results are the same.
+
+    `streets` is the street index for street linkage; without it, one is built from the
+    reference (and `street_layer`) while the helpers work on their first batches.
     """
     check_engine(engine)
     started = time.perf_counter()
@@ -129,6 +133,8 @@ def match_table(
     decisions, reviews = [], []
     street_only = np.zeros(len(frame), dtype=bool)
     for rows, (d, r, about_street) in zip(batches, _run_batches(jobs, ref, model, workers, engine, helpers)):
+        if streets is None:
+            streets = reference_street_index(ref.con, street_layer)
         d.index = rows[d.index.to_numpy()] if len(d) else d.index
         r["row"] = rows[r["pos"].to_numpy()] if len(r) else []
         street_only[rows] = about_street
@@ -138,7 +144,7 @@ def match_table(
             progress(len(rows))
 
     output = _assemble(frame, reasons, decisions)
-    linkage = Linkage(streets or reference_street_index(ref.con),
+    linkage = Linkage(streets if streets is not None else reference_street_index(ref.con, street_layer),
                       AddressPoints.from_frame(reference_addresses(ref.con)) if points else None, tolerance)
     rows = output[list(OUTPUT_COLUMNS)].assign(text=text, postcode=postcode, street_only=street_only, x=x, y=y)
     linked = map_row_batches(rows, link_rows, linkage.columns(), linkage, engine=engine)

@@ -17,7 +17,7 @@ from geolink.errors import GeolinkError
 from geolink.gazetteer.prepare import prepare_reference
 from geolink.parallel import Helpers
 from loaders.table import read_table, write_table
-from geolink.streets import DEFAULT_TOLERANCE_M, read_street_layer, reference_street_index
+from geolink.streets import DEFAULT_TOLERANCE_M, read_street_layer
 from geolink.coordinates import frame_points
 from .pipeline import MatchResult, match_table
 
@@ -113,10 +113,9 @@ def run_match(messy: Path, reference: Path, out: Path, *, id_column: str | None 
     layer = read_street_layer(streets) if streets else None
     ref = prepare_reference(reference, cache=cache, memory_limit=memory_limit, progress=preparing)
     try:
-        index = reference_street_index(ref.con, layer)
         result = match_table(frame, ref, id_column=id_column, address_columns=address,
                              postcode_column=postcode, workers=workers, progress=progress,
-                             points=points, streets=index, tolerance=tolerance, engine=engine,
+                             points=points, street_layer=layer, tolerance=tolerance, engine=engine,
                              helpers=helpers)
     finally:
         ref.close()
