@@ -94,7 +94,7 @@ def mend(texts: Sequence[str], vocabulary: frozenset[str], places: frozenset[str
     """Texts with run-together words split, split words joined, house numbers taken out of
     their street's name and a misspelt closing place corrected (see the module docstring);
     others unchanged."""
-    texts = [_NUMBER_INSIDE.sub(_number_first, text) if _NUMBER_INSIDE.search(text) else text for text in texts]
+    texts = [_NUMBER_INSIDE.sub(_number_first, text) for text in texts]
     batch = "\n".join(texts).upper()
     words = set(_LETTERS.findall(batch))
     split = joined_words(words, vocabulary)
@@ -114,9 +114,10 @@ def _number_first(found: re.Match) -> str:
     """'CHESTNUT 11 ROAD' as 11 CHESTNUT ROAD, where the words can be a street's (see the
     module docstring)."""
     start, space, word, number, kind = found.groups()
+    name, street_type = word.upper(), kind.upper()
     following = _NEXT_WORD.match(found.string, found.end())
-    ends_street = following is None or (kind.upper() != "ST" and following.group(1).upper() not in _STREET_TYPE_WORDS)
-    if len(word) < 2 or word.upper() in _NOT_STREET_NAMES or kind.upper() not in _STREET_TYPE_WORDS or not ends_street:
+    ends_street = following is None or (street_type != "ST" and following.group(1).upper() not in _STREET_TYPE_WORDS)
+    if len(name) < 2 or name in _NOT_STREET_NAMES or street_type not in _STREET_TYPE_WORDS or not ends_street:
         return found.group()
     return f"{start}{space}{number} {word} {kind}"
 
