@@ -167,6 +167,9 @@ def _print_match_report(report: dict, files) -> None:
         console.print(f"  rejected: {reason}: {n:,}")
     status = "reconcile" if report["reconciled"] else "DO NOT reconcile"
     console.print(f"rows in {report['rows_in']:,}, rows out {report['rows_out']:,}: counts {status}")
+    repeated = report["rows_in"] - report["bands"]["rejected"] - report["distinct_addresses"]
+    if repeated:
+        console.print(f"  {repeated:,} records repeat an address (and postcode) given before: each address was matched once")
     console.print(f"output {files.output}\nreview {files.review}\nreport {files.report}")
 
 

@@ -127,8 +127,14 @@ def match_table(
     reasons = rejection_reasons(frame[id_column].astype(str), text, postcode,
                                 np.isfinite(x) & np.isfinite(y) if points else None)
     accepted = np.flatnonzero(reasons.to_numpy() == "")
+    if progress and len(accepted) < len(frame):
+        progress(len(frame) - len(accepted))
+    # A record written again (a household's many services, a firm's many filings) is
+    # matched once: only the first of each text and postcode goes into a batch.
+    firsts, first_of = _first_of_each(text, postcode, accepted)
+    copies = np.bincount(np.searchsorted(firsts, first_of), minlength=len(firsts))
 
-    batches = _batches(accepted, batch_size, workers)
+    batches = _batches(firsts, batch_size, workers)
     jobs = [(text.iloc[rows].tolist(), postcode.iloc[rows].tolist()) for rows in batches]
     decisions, reviews = [], []
     street_only = np.zeros(len(frame), dtype=bool)
@@ -141,9 +147,10 @@ def match_table(
         decisions.append(d)
         reviews.append(r if points else _reviewable(r, d, street_only))
         if progress:
-            progress(len(rows))
+            progress(int(copies[np.searchsorted(firsts, rows)].sum()))
+    street_only[accepted] = street_only[first_of]
 
-    output = _assemble(frame, reasons, decisions)
+    output = _assemble(frame, reasons, _for_each_copy(decisions, accepted, first_of))
     linkage = Linkage(streets if streets is not None else reference_street_index(ref.con, street_layer),
                       AddressPoints.from_frame(reference_addresses(ref.con)) if points else None, tolerance)
     rows = output[list(OUTPUT_COLUMNS)].assign(text=text, postcode=postcode, street_only=street_only, x=x, y=y)
@@ -151,9 +158,39 @@ def match_table(
     output = pd.concat([output.drop(columns=list(OUTPUT_COLUMNS)), linked], axis=1)
     output = output[[c for c in frame.columns if c not in OUTPUT_COLUMNS] + list(OUTPUT_COLUMNS)
                     + [c for c in LINK_COLUMNS if c in output]]
-    review = _review_table(text, id_column, output, reviews)
-    report = _report(output, reasons, ref, time.perf_counter() - started)
+    review = _review_table(text, id_column, output, _for_each_copy(reviews, accepted, first_of, "row"))
+    report = _report(output, reasons, ref, len(firsts), time.perf_counter() - started)
     return MatchResult(output=output, review=review, report=report)
+
+
+def _first_of_each(text: pd.Series, postcode: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The first of `rows` with each text and postcode (ascending), and for each of `rows`
+    the first row written as it is."""
+    if not len(rows):
+        return rows, rows
+    text_codes, _ = pd.factorize(text.to_numpy()[rows])
+    postcode_codes, postcodes = pd.factorize(postcode.to_numpy()[rows])
+    codes, _ = pd.factorize(text_codes.astype(np.int64) * (len(postcodes) + 1) + postcode_codes)
+    first = rows[np.unique(codes, return_index=True)[1]]  # factorize numbers codes in order of appearance
+    return first, first[codes]
+
+
+def _for_each_copy(frames: list[pd.DataFrame], rows: np.ndarray, first_of: np.ndarray,
+                   column: str | None = None) -> list[pd.DataFrame]:
+    """`frames`, whose rows belong to the first row of each text (in `column`, or the
+    index), given to each of `rows` that is written as that first: row `rows[i]` gets the
+    rows of `first_of[i]`, in their order."""
+    if not frames or len(np.unique(first_of)) == len(first_of):
+        return frames
+    table = pd.concat(frames)
+    owners = table[column].to_numpy(dtype=np.int64) if column else table.index.to_numpy(dtype=np.int64)
+    order = np.argsort(owners, kind="stable")
+    start = np.searchsorted(owners[order], first_of, "left")
+    count = np.searchsorted(owners[order], first_of, "right") - start
+    within = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+    copied = table.iloc[order[np.repeat(start, count) + within]]
+    owner = np.repeat(rows, count)
+    return [copied.assign(**{column: owner}) if column else copied.set_axis(pd.Index(owner, name=table.index.name))]
 
 
 def _batches(rows: np.ndarray, batch_size: int, workers: int) -> list[np.ndarray]:
@@ -338,7 +375,8 @@ def _review_table(text: pd.Series, id_column: str, output: pd.DataFrame, reviews
     return table.reset_index(drop=True)
 
 
-def _report(output: pd.DataFrame, reasons: pd.Series, ref: PreparedReference, seconds: float) -> dict:
+def _report(output: pd.DataFrame, reasons: pd.Series, ref: PreparedReference, distinct: int,
+            seconds: float) -> dict:
     bands = output["band"].value_counts()
     rejected = reasons[reasons != ""].str.replace(r" \(first seen on row \d+\)", "", regex=True).value_counts()
     rows = len(output)
@@ -348,6 +386,7 @@ def _report(output: pd.DataFrame, reasons: pd.Series, ref: PreparedReference, se
         "rejected_reasons": {k: int(v) for k, v in rejected.items()},
         "rows_out": int(bands.sum()),
         "reconciled": int(bands.sum()) == rows,
+        "distinct_addresses": distinct,  # the accepted rows' distinct texts and postcodes, each matched once
         "reference_rows": int(ref.rows),
         "reference_rejected": int(len(ref.rejected)),
         "seconds": round(seconds, 2),
