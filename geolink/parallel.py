@@ -65,8 +65,11 @@ class Helpers:
                 future.cancel()
 
     def close(self) -> None:
-        """Stop the helpers without waiting for them: they exit once their current item ends."""
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        """Stop the helpers: items not begun are dropped, and each exits once its current
+        item ends. This waits for that, as the interpreter would at exit anyway; a pool
+        left to its exit hook there can race its own shutdown (Python 3.11 then prints a
+        'Bad file descriptor' traceback)."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
     def __enter__(self) -> Helpers:
         return self
