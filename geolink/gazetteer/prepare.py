@@ -20,10 +20,10 @@ import pyarrow as pa
 from geolink.address.vocabulary import STRONG_STREET_TYPES
 from geolink.errors import GeolinkError
 from geolink.hashing import file_sha256
-from geolink.match import elements, keys
+from geolink.match import elements, forms, keys
 from .reference import CHUNK_ROWS, Reference, read_reference_chunks, reference_from_table
 
-FORMAT_VERSION = "10"
+FORMAT_VERSION = "11"
 
 
 @dataclass(frozen=True)
@@ -131,6 +131,7 @@ def write_prepared(chunks: Iterable[Reference], path: Path, memory_limit: str | 
         con.execute("SET enable_progress_bar = false")
         limit_memory(con, memory_limit)
         rows, rejected = _write_addresses(con, chunks, progress)
+        con.execute(f"CREATE TABLE ref_form AS {forms.reference_forms_sql()}")
         frequency = con.execute("SELECT token, count(*) AS rows FROM _word GROUP BY token ORDER BY rows DESC, token"
                                 ).fetch_df().set_index("token")["rows"]
         usable, rare = keys.token_vocabulary(frequency, rows)
