@@ -17,13 +17,13 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from geolink.address.vocabulary import STRONG_STREET_TYPES
+from geolink.address.vocabulary import BUILDING_WORDS, STRONG_STREET_TYPES
 from geolink.errors import GeolinkError
 from geolink.hashing import file_sha256
 from geolink.match import elements, forms, keys
 from .reference import CHUNK_ROWS, Reference, read_reference_chunks, reference_from_table
 
-FORMAT_VERSION = "11"
+FORMAT_VERSION = "12"
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,7 @@ def write_prepared(chunks: Iterable[Reference], path: Path, memory_limit: str | 
                                                "usable": frequency.index.isin(usable),
                                                "rare": frequency.index.isin(rare)}))
         _write_keys(con, rows, usable, rare, chunk_rows)
-        con.execute(f"CREATE TABLE ref_place AS {places_sql()}", [sorted(STRONG_STREET_TYPES)])
+        con.execute(f"CREATE TABLE ref_place AS {places_sql()}", [sorted(STRONG_STREET_TYPES), sorted(BUILDING_WORDS)])
         con.execute(f"CREATE TABLE ref_building AS {buildings_sql()}")
         con.execute("CREATE TABLE ref_meta AS SELECT ? AS format_version, ? AS rows", [FORMAT_VERSION, rows])
     finally:
@@ -212,12 +212,15 @@ MIN_PLACE_ROWS = 5
 def places_sql(reference: str = "ref_address") -> str:
     """Localities and towns named on at least MIN_PLACE_ROWS rows: enough to trust that a
     free-text parse found a place, not a building name left where a locality goes. A name
-    ending like a street ('GLASSHOUSE LANE') is a dependent street, never a place. The
-    one parameter is the list of street types."""
+    ending like a street ('GLASSHOUSE LANE') is a dependent street, never a place; nor is
+    a building's word alone, or its plural ('HOUSE' of '1 NORTH GATE HOUSE, NORTHERNHAY
+    GATE', 'VILLAS'): as a place, it would take FERRY HOUSE's HOUSE for a town. The
+    parameters are the street types and the building words."""
     return f"""
         SELECT place FROM (SELECT locality AS place FROM {reference} UNION ALL SELECT town FROM {reference})
         WHERE place <> '' GROUP BY place
         HAVING count(*) >= {MIN_PLACE_ROWS} AND NOT list_contains($1, string_split(place, ' ')[-1])
+               AND NOT list_contains($2, place) AND NOT list_contains($2, regexp_replace(place, 'S$', ''))
         ORDER BY place
     """
 

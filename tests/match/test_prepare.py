@@ -7,11 +7,12 @@ import pandas as pd
 import pytest
 
 from conftest import run_geolink
-from geolink.gazetteer.prepare import prepare_reference, write_prepared
+from geolink.address.vocabulary import BUILDING_WORDS, STRONG_STREET_TYPES
+from geolink.gazetteer.prepare import MIN_PLACE_ROWS, places_sql, prepare_reference, write_prepared
 from geolink.gazetteer.reference import read_reference_chunks
 from geolink.synth import write_town
 
-TABLES = {"ref_address": "row_id", "ref_token": "token", "ref_key": "row_id, key",
+TABLES = {"ref_address": "row_id", "ref_token": "token", "ref_key": "row_id, key", "ref_form": "row_id, omits",
           "ref_place": "place", "ref_building": "building", "ref_meta": "rows"}
 
 
@@ -94,3 +95,16 @@ def test_a_bad_memory_limit_gets_a_clear_message(tmp_path):
     result = _match(tmp_path, "uprn,address\n1,1 HIGH ST\n", "--memory-limit", "lots")
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "memory limit 'lots' is not a size" in result.stderr
+
+
+def test_a_place_is_named_often_and_is_neither_a_street_nor_a_building_word():
+    # A free-text reference's '1 NORTH GATE HOUSE, NORTHERNHAY GATE' leaves HOUSE where a
+    # locality goes; as a place, it would make FERRY HOUSE's HOUSE a town.
+    named = ["TOPSHAM", "HAMPTON COURT", "HOUSE", "VILLAS", "COURT", "GLASSHOUSE LANE"]
+    rows = [(p, "EXBRIDGE") for p in named for _ in range(MIN_PLACE_ROWS)] + [("PINHOE", "EXBRIDGE")]
+    with duckdb.connect() as con:
+        con.execute("CREATE TABLE ref_address (locality VARCHAR, town VARCHAR)")
+        con.executemany("INSERT INTO ref_address VALUES (?, ?)", rows)
+        places = [p for (p,) in con.execute(places_sql(), [sorted(STRONG_STREET_TYPES), sorted(BUILDING_WORDS)]
+                                             ).fetchall()]
+    assert places == ["EXBRIDGE", "HAMPTON COURT", "TOPSHAM"]
