@@ -38,8 +38,8 @@ def record_words(normalised: Sequence[Normalised], postcodes: Sequence[str | Non
 
 def exact_rows_sql(records: str = "rec_text", forms: str = "ref_form", reference: str = "ref_address") -> str:
     """Per record, the one reference row with a form (`forms.reference_forms_sql`) holding
-    its words and its postcode (or any postcode, when the record has none), unless that
-    row is a building of flats; with `omits`, the places the form leaves out. A row's whole
+    its words and its postcode (any postcode, when the record has none; any record's,
+    when the row has none), unless that row is a building of flats; with `omits`, the places the form leaves out. A row's whole
     text comes first: '2 SPRING WAY, OAKMINSTER' is the row written so, not 2 SPRING WAY,
     DARTBURY, OAKMINSTER without its locality. Among forms that leave places out, none
     comes first: '26 JASMINE AVENUE' may be either row without its places."""
@@ -48,7 +48,7 @@ def exact_rows_sql(records: str = "rec_text", forms: str = "ref_form", reference
         WITH whole_first AS (
             SELECT r.pos, f.row_id, f.omits, f.is_parent
             FROM {records} r JOIN {forms} f ON f.form = r.text
-            WHERE r.text <> '' AND (r.postcode = '' OR f.postcode = r.postcode)
+            WHERE r.text <> '' AND (r.postcode = '' OR f.postcode = r.postcode OR f.postcode = '')
             QUALIFY (f.omits = 0) = bool_or(f.omits = 0) OVER (PARTITION BY r.pos)
         ), found AS (
             SELECT pos, row_id, omits FROM whole_first

@@ -115,3 +115,13 @@ def test_the_places_a_record_leaves_out_are_left_out_of_its_comparison(places_re
     assert list(records["locality"]) == ["DUNFIELD", ""] and list(records["town"]) == ["", ""]
     assert list(records["text"]) == ["5 KING STREET DUNFIELD", "5 KING STREET"]
     assert list(records["postcode"]) == ["", "YX1 1AA"]
+
+
+def test_a_row_without_a_postcode_is_found_by_a_record_with_one(tmp_path):
+    path = tmp_path / "no_postcodes.csv"
+    path.write_text('uprn,address,postcode\n300,"9 QUAY HILL, EXBRIDGE",\n301,"11 QUAY HILL, EXBRIDGE",\n')
+    prepared = prepare_reference(path, cache=tmp_path / "cache")
+    try:
+        assert found(["9 Quay Hill, Exbridge", "11 Quay Hill"], ["YX1 2QH", "YX9 9ZZ"], prepared) == {0: 300, 1: 301}
+    finally:
+        prepared.close()
