@@ -1,13 +1,18 @@
 """A record written again (the same text and postcode) is matched once, and every copy
-gets the same answer, its own row in the review file, and its place in the counts."""
+gets the same answer, its own row in the review file, and its place in the counts; the
+distinct records are cut into batches that hold each once."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from geolink.gazetteer.prepare import prepare_reference
-from geolink.match.pipeline import OUTPUT_COLUMNS, match_table
+from geolink.match.pipeline import (BATCH_SIZE, MIN_SHARED_BATCH, OUTPUT_COLUMNS, SHARES_PER_WORKER, _batches,
+                                    match_table)
 
 REFERENCE = """uprn,address,postcode
 100,"14 MILL LANE, TOPSHAM, EXBRIDGE",YX1 1AA
@@ -78,3 +83,16 @@ def test_the_report_counts_every_row_and_the_addresses_matched(ref):
     assert report["bands"]["rejected"] == 2
     assert report["distinct_addresses"] == 4  # a, b, c, d
     assert sum(advanced) == len(RECORDS)  # the progress bar ends full, rejected rows included
+
+
+@given(st.integers(0, 300_000), st.integers(1, 4))
+@settings(max_examples=200, deadline=None)
+def test_batches_hold_every_row_once_and_share_it_out(rows, workers):
+    batches = _batches(np.arange(rows), BATCH_SIZE, workers)
+    assert np.array_equal(np.concatenate(batches) if batches else np.zeros(0), np.arange(rows))
+    assert all(len(b) <= BATCH_SIZE for b in batches) and max(map(len, batches), default=0) - \
+        min(map(len, batches), default=0) <= 1
+    if workers > 1 and workers * MIN_SHARED_BATCH <= rows <= workers * BATCH_SIZE:
+        assert len(batches) == workers  # rows that fit in one batch a worker: one each
+    elif workers > 1 and rows > workers * BATCH_SIZE:
+        assert len(batches) >= min(SHARES_PER_WORKER * workers, rows // MIN_SHARED_BATCH)  # several each
