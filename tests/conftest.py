@@ -1,4 +1,5 @@
-"""Shared fixtures: synthetic towns made once per session, and the path to ../shared/data."""
+"""Shared fixtures: synthetic towns made once per session, small references written by hand,
+and the path to ../shared/data."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from geolink.gazetteer.prepare import prepare_reference
 from geolink.synth import make_town, write_town
 
 REPO = Path(__file__).resolve().parents[1]
@@ -101,3 +103,35 @@ def server(demo_dir):
     yield url
     process.terminate()
     process.wait(timeout=10)
+
+
+MILL_LANE = """uprn,address,postcode
+100,"14 MILL LANE, TOPSHAM, EXBRIDGE",YX1 1AA
+101,"FLAT 1, 14 MILL LANE, TOPSHAM, EXBRIDGE",YX1 1AA
+102,"FLAT 2, 14 MILL LANE, TOPSHAM, EXBRIDGE",YX1 1AA
+103,"16 MILL LANE, TOPSHAM, EXBRIDGE",YX1 1AA
+105,"3 CHURCH ROAD, EXBRIDGE",YX1 1AD
+106,"3 CHURCH ROAD, EXBRIDGE",YX2 2AA
+"""
+
+
+@pytest.fixture
+def prepared(tmp_path):
+    """prepared(csv_text): the reference written as that CSV text, prepared and open."""
+    opened = []
+
+    def prepare(text: str):
+        path = tmp_path / f"reference-{len(opened)}.csv"
+        path.write_text(text)
+        opened.append(prepare_reference(path, cache=tmp_path / "cache"))
+        return opened[-1]
+
+    yield prepare
+    for reference in opened:
+        reference.close()
+
+
+@pytest.fixture
+def mill_lane(prepared):
+    """A house with two flats, its neighbour, and one address in two postcodes."""
+    return prepared(MILL_LANE)

@@ -6,28 +6,10 @@ import pandas as pd
 import pytest
 
 from geolink.address.normalise import normalise_tokens
-from geolink.gazetteer.prepare import prepare_reference
 from geolink.match.exact import exact_pairs
 from geolink.match.forms import OMITS_LOCALITY, OMITS_TOWN
 from geolink.match.pipeline import match_table
 
-REFERENCE = """uprn,address,postcode
-100,"14 MILL LANE, TOPSHAM, EXBRIDGE",YX1 1AA
-101,"FLAT 1, 14 MILL LANE, TOPSHAM, EXBRIDGE",YX1 1AA
-102,"FLAT 2, 14 MILL LANE, TOPSHAM, EXBRIDGE",YX1 1AA
-103,"16 MILL LANE, TOPSHAM, EXBRIDGE",YX1 1AA
-105,"3 CHURCH ROAD, EXBRIDGE",YX1 1AD
-106,"3 CHURCH ROAD, EXBRIDGE",YX2 2AA
-"""
-
-
-@pytest.fixture
-def ref(tmp_path):
-    path = tmp_path / "reference.csv"
-    path.write_text(REFERENCE)
-    prepared = prepare_reference(path, cache=tmp_path / "cache")
-    yield prepared
-    prepared.close()
 
 
 def found(texts: list[str], postcodes: list[str], ref) -> dict[int, int]:
@@ -35,26 +17,26 @@ def found(texts: list[str], postcodes: list[str], ref) -> dict[int, int]:
     return dict(zip(pairs["pos"], pairs["uprn"]))
 
 
-def test_a_row_s_own_words_find_it_whatever_the_case_and_commas(ref):
+def test_a_row_s_own_words_find_it_whatever_the_case_and_commas(mill_lane):
     assert found(["flat 1 14 Mill Lane Topsham Exbridge", "16, MILL LANE, TOPSHAM, EXBRIDGE, YX1 1AA"],
-                 ["YX1 1AA", ""], ref) == {0: 101, 1: 103}
+                 ["YX1 1AA", ""], mill_lane) == {0: 101, 1: 103}
 
 
-def test_words_several_rows_hold_a_building_of_flats_or_another_postcode_find_nothing(ref):
+def test_words_several_rows_hold_a_building_of_flats_or_another_postcode_find_nothing(mill_lane):
     # 3 CHURCH ROAD stands in two postcodes: without one, it is two rows; 14 MILL LANE has
     # flats (answered as the parent by the whole matcher), even without its places; 16 MILL
     # LANE is in YX1 1AA.
     assert found(["3 Church Road, Exbridge", "14 Mill Lane, Topsham, Exbridge", "16 Mill Lane, Topsham, Exbridge",
-                  "", "14 Mill Lane"], ["", "YX1 1AA", "YX9 9ZZ", "", ""], ref) == {}
+                  "", "14 Mill Lane"], ["", "YX1 1AA", "YX9 9ZZ", "", ""], mill_lane) == {}
 
 
-def test_the_join_decides_with_the_whole_matcher_s_bands_and_leaves_the_rest_to_it(ref):
+def test_the_join_decides_with_the_whole_matcher_s_bands_and_leaves_the_rest_to_it(mill_lane):
     records = pd.DataFrame({
         "id": ["a", "b", "c", "d"],
         "address": ["3 Church Road, Exbridge", "3 Church Road, Exbridge", "14 Mill Lane, Topsham, Exbridge",
                     "Flat 2 14 Mill Ln Topsham"],
         "postcode": ["YX2 2AA", "", "YX1 1AA", "YX1 1AA"]})
-    out = match_table(records, ref, id_column="id", address_columns=["address"],
+    out = match_table(records, mill_lane, id_column="id", address_columns=["address"],
                       postcode_column="postcode").output.set_index("id")
     # a: word for word, one row: linked with every element agreeing, and no runner-up.
     assert (out.loc["a", "band"], out.loc["a", "uprn"]) == ("exact", 106)
@@ -77,12 +59,8 @@ PLACES = """uprn,address,postcode
 
 
 @pytest.fixture
-def places_ref(tmp_path):
-    path = tmp_path / "places.csv"
-    path.write_text(PLACES)
-    prepared = prepare_reference(path, cache=tmp_path / "cache")
-    yield prepared
-    prepared.close()
+def places_ref(prepared):
+    return prepared(PLACES)
 
 
 def test_the_forms_of_a_row_leave_out_its_town_its_locality_or_both(places_ref):
@@ -117,11 +95,6 @@ def test_the_places_a_record_leaves_out_are_left_out_of_its_comparison(places_re
     assert list(records["postcode"]) == ["", "YX1 1AA"]
 
 
-def test_a_row_without_a_postcode_is_found_by_a_record_with_one(tmp_path):
-    path = tmp_path / "no_postcodes.csv"
-    path.write_text('uprn,address,postcode\n300,"9 QUAY HILL, EXBRIDGE",\n301,"11 QUAY HILL, EXBRIDGE",\n')
-    prepared = prepare_reference(path, cache=tmp_path / "cache")
-    try:
-        assert found(["9 Quay Hill, Exbridge", "11 Quay Hill"], ["YX1 2QH", "YX9 9ZZ"], prepared) == {0: 300, 1: 301}
-    finally:
-        prepared.close()
+def test_a_row_without_a_postcode_is_found_by_a_record_with_one(prepared):
+    no_postcodes = prepared('uprn,address,postcode\n300,"9 QUAY HILL, EXBRIDGE",\n301,"11 QUAY HILL, EXBRIDGE",\n')
+    assert found(["9 Quay Hill, Exbridge", "11 Quay Hill"], ["YX1 2QH", "YX9 9ZZ"], no_postcodes) == {0: 300, 1: 301}

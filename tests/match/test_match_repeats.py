@@ -6,22 +6,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geolink.gazetteer.prepare import prepare_reference
 from geolink.match.pipeline import (BATCH_SIZE, MIN_SHARED_BATCH, OUTPUT_COLUMNS, SHARES_PER_WORKER, _batches,
                                     match_table)
 
-REFERENCE = """uprn,address,postcode
-100,"14 MILL LANE, TOPSHAM, EXBRIDGE",YX1 1AA
-101,"FLAT 1, 14 MILL LANE, TOPSHAM, EXBRIDGE",YX1 1AA
-102,"FLAT 2, 14 MILL LANE, TOPSHAM, EXBRIDGE",YX1 1AA
-103,"16 MILL LANE, TOPSHAM, EXBRIDGE",YX1 1AA
-105,"3 CHURCH ROAD, EXBRIDGE",YX1 1AD
-106,"3 CHURCH ROAD, EXBRIDGE",YX2 2AA
-"""
 
 RECORDS = [  # (id, address, postcode)
     ("a1", "3 Church Road, Exbridge", ""),  # two rows hold it: not linked, in review
@@ -37,25 +27,16 @@ RECORDS = [  # (id, address, postcode)
 ]
 
 
-@pytest.fixture
-def ref(tmp_path):
-    path = tmp_path / "reference.csv"
-    path.write_text(REFERENCE)
-    prepared = prepare_reference(path, cache=tmp_path / "cache")
-    yield prepared
-    prepared.close()
-
-
 def matched(records: list[tuple[str, str, str]], ref, **options):
     frame = pd.DataFrame(records, columns=["id", "address", "postcode"])
     return match_table(frame, ref, id_column="id", address_columns=["address"], postcode_column="postcode",
                        **options)
 
 
-def test_every_copy_gets_the_answer_its_text_gets_alone(ref):
-    output = matched(RECORDS, ref).output.set_index("id")
+def test_every_copy_gets_the_answer_its_text_gets_alone(mill_lane):
+    output = matched(RECORDS, mill_lane).output.set_index("id")
     for record in RECORDS:
-        alone = matched([record], ref).output.set_index("id")
+        alone = matched([record], mill_lane).output.set_index("id")
         pd.testing.assert_series_equal(output.loc[record[0], list(OUTPUT_COLUMNS)],
                                        alone.loc[record[0], list(OUTPUT_COLUMNS)], check_names=False)
     assert set(output.loc[["a1", "a2", "a3"], "band"]) == {"review"}
@@ -63,8 +44,8 @@ def test_every_copy_gets_the_answer_its_text_gets_alone(ref):
     assert list(output.loc[["b1", "b2"], "uprn"]) == [102, 102]
 
 
-def test_each_copy_has_its_own_candidates_in_the_review_file(ref):
-    result = matched(RECORDS, ref)
+def test_each_copy_has_its_own_candidates_in_the_review_file(mill_lane):
+    result = matched(RECORDS, mill_lane)
     review = result.review
     for record_id in ("a1", "a2", "a3", "d1", "d2"):
         rows = review[review["id"] == record_id]
@@ -75,9 +56,9 @@ def test_each_copy_has_its_own_candidates_in_the_review_file(ref):
     assert set(review["id"]) == set(result.output.loc[result.output["band"].isin(["review", "parent"]), "id"])
 
 
-def test_the_report_counts_every_row_and_the_addresses_matched(ref):
+def test_the_report_counts_every_row_and_the_addresses_matched(mill_lane):
     advanced = []
-    result = matched(RECORDS, ref, progress=advanced.append)
+    result = matched(RECORDS, mill_lane, progress=advanced.append)
     report = result.report
     assert report["rows_in"] == report["rows_out"] == len(RECORDS) and report["reconciled"]
     assert report["bands"]["rejected"] == 2
