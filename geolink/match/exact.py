@@ -39,10 +39,11 @@ def record_words(normalised: Sequence[Normalised], postcodes: Sequence[str | Non
 def exact_rows_sql(records: str = "rec_text", forms: str = "ref_form", reference: str = "ref_address") -> str:
     """Per record, the one reference row with a form (`forms.reference_forms_sql`) holding
     its words and its postcode (any postcode, when the record has none; any record's,
-    when the row has none), unless that row is a building of flats; with `omits`, the places the form leaves out. A row's whole
-    text comes first: '2 SPRING WAY, OAKMINSTER' is the row written so, not 2 SPRING WAY,
-    DARTBURY, OAKMINSTER without its locality. Among forms that leave places out, none
-    comes first: '26 JASMINE AVENUE' may be either row without its places."""
+    when the row has none), unless that row is a building of flats; with `omits`, the
+    places the form leaves out. A row's whole text comes first: '2 SPRING WAY, OAKMINSTER'
+    is the row written so, not 2 SPRING WAY, DARTBURY, OAKMINSTER without its locality.
+    Among forms that leave places out, none comes first: '26 JASMINE AVENUE' may be either
+    row without its places."""
     columns = ", ".join(f"a.{c}" for c in CANDIDATE_COLUMNS)
     return f"""
         WITH whole_first AS (

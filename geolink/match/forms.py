@@ -23,20 +23,21 @@ def reference_forms_sql(reference: str = "ref_address") -> str:
                    CASE WHEN town <> '' AND suffix(text, ' ' || town)
                         THEN left(text, length(text) - length(town) - 1) END AS no_town
             FROM {reference}
-        ), b AS (
-            SELECT *, CASE WHEN locality <> '' AND suffix(coalesce(no_town, text), ' ' || locality)
-                           THEN left(coalesce(no_town, text), length(coalesce(no_town, text)) - length(locality) - 1)
-                      END AS no_place
-            FROM a
+        ), b AS (  -- the text up to its locality: without the town, if it has one
+            SELECT *, coalesce(no_town, text) AS head FROM a
+        ), c AS (
+            SELECT *, CASE WHEN locality <> '' AND suffix(head, ' ' || locality)
+                           THEN left(head, length(head) - length(locality) - 1) END AS no_place
+            FROM b
         )
-        SELECT text AS form, row_id, 0::UTINYINT AS omits, postcode, is_parent FROM b
+        SELECT text AS form, row_id, 0::UTINYINT AS omits, postcode, is_parent FROM c
         UNION ALL
-        SELECT no_town, row_id, {OMITS_TOWN}::UTINYINT, postcode, is_parent FROM b WHERE no_town IS NOT NULL
+        SELECT no_town, row_id, {OMITS_TOWN}::UTINYINT, postcode, is_parent FROM c WHERE no_town IS NOT NULL
         UNION ALL
         SELECT no_place, row_id, (CASE WHEN no_town IS NULL THEN {OMITS_LOCALITY} ELSE {OMITS_TOWN | OMITS_LOCALITY} END
-                                 )::UTINYINT, postcode, is_parent FROM b
+                                 )::UTINYINT, postcode, is_parent FROM c
         WHERE no_place IS NOT NULL AND no_place <> ''
         UNION ALL
-        SELECT no_place || ' ' || town, row_id, {OMITS_LOCALITY}::UTINYINT, postcode, is_parent FROM b
+        SELECT no_place || ' ' || town, row_id, {OMITS_LOCALITY}::UTINYINT, postcode, is_parent FROM c
         WHERE no_place IS NOT NULL AND no_town IS NOT NULL AND locality <> town
     """

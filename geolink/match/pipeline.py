@@ -131,8 +131,8 @@ def match_table(
         progress(len(frame) - len(accepted))
     # A record written again (a household's many services, a firm's many filings) is
     # matched once: only the first of each text and postcode goes into a batch.
-    firsts, first_of = _first_of_each(text, postcode, accepted)
-    copies = np.bincount(np.searchsorted(firsts, first_of), minlength=len(firsts))
+    firsts, which = _first_of_each(text, postcode, accepted)
+    first_of, copies = firsts[which], np.bincount(which, minlength=len(firsts))
 
     batches = _batches(firsts, batch_size, workers)
     jobs = [(text.iloc[rows].tolist(), postcode.iloc[rows].tolist()) for rows in batches]
@@ -165,14 +165,13 @@ def match_table(
 
 def _first_of_each(text: pd.Series, postcode: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The first of `rows` with each text and postcode (ascending), and for each of `rows`
-    the first row written as it is."""
+    the position of its first in that list."""
     if not len(rows):
         return rows, rows
     text_codes, _ = pd.factorize(text.to_numpy()[rows])
     postcode_codes, postcodes = pd.factorize(postcode.to_numpy()[rows])
     codes, _ = pd.factorize(text_codes.astype(np.int64) * (len(postcodes) + 1) + postcode_codes)
-    first = rows[np.unique(codes, return_index=True)[1]]  # factorize numbers codes in order of appearance
-    return first, first[codes]
+    return rows[np.unique(codes, return_index=True)[1]], codes  # factorize numbers codes in order of appearance
 
 
 def _for_each_copy(frames: list[pd.DataFrame], rows: np.ndarray, first_of: np.ndarray,
@@ -180,7 +179,7 @@ def _for_each_copy(frames: list[pd.DataFrame], rows: np.ndarray, first_of: np.nd
     """`frames`, whose rows belong to the first row of each text (in `column`, or the
     index), given to each of `rows` that is written as that first: row `rows[i]` gets the
     rows of `first_of[i]`, in their order."""
-    if not frames or len(np.unique(first_of)) == len(first_of):
+    if not frames or np.array_equal(first_of, rows):  # no row repeats another
         return frames
     table = pd.concat(frames)
     owners = table[column].to_numpy(dtype=np.int64) if column else table.index.to_numpy(dtype=np.int64)
